@@ -1,0 +1,236 @@
+/**
+ * Validation rules for a package-group spec, shared by the constructs (synth time) and the
+ * runtime (apply time) so both reject exactly the same values.
+ *
+ * Each rule returns problems as data ({ field, value, rule }); the caller adds where the value
+ * came from (construct path or environment variable) when it renders the error.
+ */
+import {
+  MAX_WAIT_TIMEOUT_SECONDS,
+  PACKAGE_KINDS,
+  PackageGroupSpec,
+  REMOVAL_POLICIES,
+} from "./spec";
+
+/** One thing wrong with one field. */
+export interface SpecProblem {
+  /** Spec field (`paths`, `paths[1]`, `group`, …). */
+  readonly field: string;
+  /** The offending value, as given. */
+  readonly value: unknown;
+  /** What is allowed, and what to do instead. */
+  readonly rule: string;
+}
+
+// dli-api.md §1.6: group_name ≤64 chars, digits/letters/`.`/`_`/`-`.
+const GROUP_NAME = /^[A-Za-z0-9._-]{1,64}$/;
+// dli-api.md §1.6: resource_name digits/letters/`_ ! - .`, not starting with `.`, ≤128 chars.
+const PACKAGE_NAME = /^[A-Za-z0-9_!\-][A-Za-z0-9_!.\-]{0,127}$/;
+// Region ids look like cn-north-4, ap-southeast-1, eu-west-101, ae-ad-1 (dli-api.md §3).
+const REGION = /^[a-z]{2}(-[a-z]+)+-[0-9]+$/;
+// Huawei Cloud project ids are 32 lower-case hex characters.
+const PROJECT_ID = /^[0-9a-f]{32}$/;
+// OBS bucket names: 3–63 chars, lower-case letters, digits, `-` and `.`, starting and ending
+// with a letter or digit.
+const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+// Virtual-hosted OBS object URL (dli-api.md §6); path-style URLs are rejected by OBS.
+const OBS_HOST = /^([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])\.obs\.([a-z0-9-]+)\.(myhuaweicloud\.com|myhuaweicloud\.eu)$/;
+const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
+
+export const RULES = {
+  group: "1–64 characters: letters, digits, '.', '_' or '-'",
+  packageName:
+    "the package name (last path segment) must be 1–128 characters of letters, digits, '_', '!', '-' or '.', and must not start with '.'",
+  obsUrl:
+    "an OBS object URL in virtual-hosted form https://{bucket}.obs.{region}.myhuaweicloud.com/{key} (or .myhuaweicloud.eu)",
+  region: "a Huawei Cloud region id such as cn-north-4 or ap-southeast-1",
+  projectId: "32 lower-case hexadecimal characters (IAM project id), or leave it out to resolve it from the region",
+  endpoint:
+    "an https:// URL without path, query or fragment (http:// is allowed only for a loopback emulator such as http://127.0.0.1:8080)",
+  waitTimeout: `a whole number of seconds from 1 to ${MAX_WAIT_TIMEOUT_SECONDS}`,
+} as const;
+
+/** The package name DLI derives from an OBS URL: its last path segment (dli-api.md §1.1). */
+export function packageNameOf(path: string): string {
+  const withoutQuery = path.split(/[?#]/, 1)[0];
+  const segments = withoutQuery.split("/");
+  return decodeSegment(segments[segments.length - 1] ?? "");
+}
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+/** Problems with a group name. */
+export function checkGroupName(group: unknown): SpecProblem[] {
+  if (typeof group !== "string" || !GROUP_NAME.test(group)) {
+    return [{ field: "group", value: group, rule: RULES.group }];
+  }
+  return [];
+}
+
+/** Problems with one OBS object path (index i in the list). */
+export function checkObsPath(path: unknown, index: number): SpecProblem[] {
+  const field = `paths[${index}]`;
+  if (typeof path !== "string" || path.length === 0) {
+    return [{ field, value: path, rule: RULES.obsUrl }];
+  }
+  if (path.startsWith("obs://")) {
+    const rest = path.slice("obs://".length);
+    const slash = rest.indexOf("/");
+    const bucket = slash < 0 ? rest : rest.slice(0, slash);
+    const key = slash < 0 ? "" : rest.slice(slash + 1);
+    return [
+      {
+        field,
+        value: path,
+        rule: `obs:// URIs are not accepted by the DLI package API; write the object URL instead: https://${bucket}.obs.{region}.myhuaweicloud.com/${key}`,
+      },
+    ];
+  }
+  let url: URL;
+  try {
+    url = new URL(path);
+  } catch {
+    return [{ field, value: path, rule: RULES.obsUrl }];
+  }
+  if (url.protocol !== "https:") {
+    return [{ field, value: path, rule: `${RULES.obsUrl}; the scheme must be https` }];
+  }
+  if (url.search || path.includes("?")) {
+    return [{ field, value: path, rule: `${RULES.obsUrl}; remove the query string` }];
+  }
+  if (url.hash || path.includes("#")) {
+    return [{ field, value: path, rule: `${RULES.obsUrl}; remove the fragment` }];
+  }
+  if (url.username || url.password || url.port) {
+    return [{ field, value: path, rule: `${RULES.obsUrl}; no user info or port` }];
+  }
+  const host = OBS_HOST.exec(url.hostname);
+  if (!host) {
+    if (/^obs\.[a-z0-9-]+\.myhuaweicloud\.(com|eu)$/.test(url.hostname)) {
+      const [, bucket, ...key] = url.pathname.split("/");
+      return [
+        {
+          field,
+          value: path,
+          rule: `path-style OBS URLs are rejected by OBS; use the virtual-hosted form https://${bucket}.${url.hostname}/${key.join("/")}`,
+        },
+      ];
+    }
+    return [{ field, value: path, rule: RULES.obsUrl }];
+  }
+  if (!BUCKET.test(host[1]) || host[1].includes("..")) {
+    return [{ field, value: path, rule: `${RULES.obsUrl}; bucket names are 3–63 lower-case letters, digits, '-' or '.'` }];
+  }
+  const key = url.pathname.slice(1);
+  if (key.length === 0) {
+    return [{ field, value: path, rule: `${RULES.obsUrl}; the object key is empty` }];
+  }
+  if (key.endsWith("/")) {
+    return [{ field, value: path, rule: `${RULES.obsUrl}; the key ends in '/', which is a folder, not an object` }];
+  }
+  if (key.split("/").some((segment) => segment.length === 0)) {
+    return [{ field, value: path, rule: `${RULES.obsUrl}; the key has an empty segment ('//')` }];
+  }
+  const name = packageNameOf(path);
+  if (!PACKAGE_NAME.test(name)) {
+    return [{ field, value: path, rule: `${RULES.packageName} (got '${name}')` }];
+  }
+  return [];
+}
+
+/** Problems with the path list: each path, duplicates, and package-name collisions. */
+export function checkPaths(paths: unknown): SpecProblem[] {
+  if (!Array.isArray(paths) || paths.length === 0) {
+    return [{ field: "paths", value: paths, rule: "at least one OBS object URL" }];
+  }
+  const problems: SpecProblem[] = paths.flatMap((path, index) => checkObsPath(path, index));
+  const firstIndexOfPath = new Map<string, number>();
+  const firstIndexOfName = new Map<string, number>();
+  paths.forEach((path, index) => {
+    if (typeof path !== "string") return;
+    const samePath = firstIndexOfPath.get(path);
+    if (samePath !== undefined) {
+      problems.push({ field: `paths[${index}]`, value: path, rule: `duplicate of paths[${samePath}]; list each object once` });
+      return;
+    }
+    firstIndexOfPath.set(path, index);
+    const name = packageNameOf(path);
+    const sameName = firstIndexOfName.get(name);
+    if (sameName !== undefined) {
+      problems.push({
+        field: `paths[${index}]`,
+        value: path,
+        rule: `package name '${name}' is already used by paths[${sameName}]; package names (last path segment) must be unique within a group`,
+      });
+      return;
+    }
+    firstIndexOfName.set(name, index);
+  });
+  return problems;
+}
+
+export function checkRegion(region: unknown): SpecProblem[] {
+  return typeof region === "string" && REGION.test(region) ? [] : [{ field: "region", value: region, rule: RULES.region }];
+}
+
+export function checkProjectId(projectId: unknown): SpecProblem[] {
+  if (projectId === undefined) return [];
+  return typeof projectId === "string" && PROJECT_ID.test(projectId)
+    ? []
+    : [{ field: "projectId", value: projectId, rule: RULES.projectId }];
+}
+
+export function checkEndpoint(endpoint: unknown): SpecProblem[] {
+  if (endpoint === undefined) return [];
+  const problem = [{ field: "endpoint", value: endpoint, rule: RULES.endpoint }];
+  if (typeof endpoint !== "string") return problem;
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    return problem;
+  }
+  const pathless = (url.pathname === "/" || url.pathname === "") && !url.search && !url.hash && !endpoint.includes("?");
+  const secure = url.protocol === "https:";
+  const loopback = url.protocol === "http:" && LOOPBACK_HOSTS.has(url.hostname);
+  if (!pathless || (!secure && !loopback) || url.username || url.password) return problem;
+  return [];
+}
+
+export function checkWaitTimeout(seconds: unknown): SpecProblem[] {
+  return typeof seconds === "number" && Number.isInteger(seconds) && seconds >= 1 && seconds <= MAX_WAIT_TIMEOUT_SECONDS
+    ? []
+    : [{ field: "waitTimeout", value: seconds, rule: RULES.waitTimeout }];
+}
+
+export function checkKind(kind: unknown): SpecProblem[] {
+  return (PACKAGE_KINDS as readonly unknown[]).includes(kind)
+    ? []
+    : [{ field: "kind", value: kind, rule: `one of ${PACKAGE_KINDS.join(", ")}` }];
+}
+
+export function checkRemovalPolicy(policy: unknown): SpecProblem[] {
+  return (REMOVAL_POLICIES as readonly unknown[]).includes(policy)
+    ? []
+    : [{ field: "removalPolicy", value: policy, rule: `one of ${REMOVAL_POLICIES.join(", ")}` }];
+}
+
+/** Every problem with a whole spec, in field order. */
+export function checkSpec(spec: PackageGroupSpec): SpecProblem[] {
+  return [
+    ...checkKind(spec.kind),
+    ...checkGroupName(spec.group),
+    ...checkPaths(spec.paths),
+    ...checkRegion(spec.region),
+    ...checkProjectId(spec.projectId),
+    ...checkEndpoint(spec.endpoint),
+    ...checkWaitTimeout(spec.waitTimeoutSeconds),
+    ...checkRemovalPolicy(spec.removalPolicy),
+  ];
+}

@@ -1,0 +1,152 @@
+/**
+ * The package-group spec: what the constructs write into the lifecycle resources' triggers
+ * at synth time and what the runtime CLI reads back from its environment at apply time.
+ *
+ * This folder is the only code shared by `lib/constructs/` and `lib/runtime/` (design.md §2).
+ * It must stay free of cdktf and undici imports.
+ */
+
+/** Version of the spec layout. Bump when a trigger key or env var changes meaning. */
+export const SPEC_SCHEMA_VERSION = "1";
+
+/** The DLI package kinds (dli-api.md §1.2 `kind`). */
+export const PACKAGE_KINDS = ["file", "jar", "pyFile", "modelFile"] as const;
+export type PackageKind = (typeof PACKAGE_KINDS)[number];
+
+/** What happens to the DLI group when its identity resource is destroyed. */
+export const REMOVAL_POLICIES = ["destroy", "retain"] as const;
+export type RemovalPolicyValue = (typeof REMOVAL_POLICIES)[number];
+
+/** Default bound for waiting until every package is READY: 30 minutes. */
+export const DEFAULT_WAIT_TIMEOUT_SECONDS = 1800;
+/** Largest accepted wait timeout: 12 hours. */
+export const MAX_WAIT_TIMEOUT_SECONDS = 43200;
+
+/** Everything the runtime needs to converge one DLI package group. */
+export interface PackageGroupSpec {
+  /** Always {@link SPEC_SCHEMA_VERSION} for specs produced by this version. */
+  readonly schemaVersion: string;
+  readonly kind: PackageKind;
+  /** DLI group name. */
+  readonly group: string;
+  /** OBS object URLs, in the order declared. */
+  readonly paths: readonly string[];
+  /** Huawei Cloud region, e.g. `cn-north-4`. */
+  readonly region: string;
+  /** Project id; when absent the runtime resolves it (HW_PROJECT_ID, then IAM). */
+  readonly projectId?: string;
+  /** DLI endpoint override; when absent the runtime derives it from the region. */
+  readonly endpoint?: string;
+  /** Bound for waiting until the packages are READY, in seconds. */
+  readonly waitTimeoutSeconds: number;
+  readonly removalPolicy: RemovalPolicyValue;
+}
+
+/** The spec fields, in the fixed order used for triggers and environment variables. */
+export const SPEC_FIELDS = [
+  "schemaVersion",
+  "kind",
+  "group",
+  "paths",
+  "region",
+  "projectId",
+  "endpoint",
+  "waitTimeoutSeconds",
+  "removalPolicy",
+] as const satisfies readonly (keyof PackageGroupSpec)[];
+export type SpecField = (typeof SPEC_FIELDS)[number];
+
+/**
+ * Fields whose change means "a different group" (design.md §3): they are the identity
+ * resource's triggers, so changing one replaces identity → deletes the old group.
+ */
+export const IDENTITY_FIELDS = [
+  "schemaVersion",
+  "kind",
+  "group",
+  "region",
+  "projectId",
+  "endpoint",
+] as const satisfies readonly SpecField[];
+
+/** Trigger key (in `triggers` / `triggers_replace`) for each spec field. */
+export const TRIGGER_KEYS: Readonly<Record<SpecField, string>> = {
+  schemaVersion: "spec_version",
+  kind: "kind",
+  group: "group",
+  paths: "paths",
+  region: "region",
+  projectId: "project_id",
+  endpoint: "endpoint",
+  waitTimeoutSeconds: "wait_timeout_seconds",
+  removalPolicy: "removal_policy",
+};
+
+/** Environment variable the provisioners set for each spec field. */
+export const SPEC_ENV: Readonly<Record<SpecField, string>> = {
+  schemaVersion: "DLI_PACKAGES_SPEC_VERSION",
+  kind: "DLI_PACKAGES_KIND",
+  group: "DLI_PACKAGES_GROUP",
+  paths: "DLI_PACKAGES_PATHS",
+  region: "DLI_PACKAGES_REGION",
+  projectId: "DLI_PACKAGES_PROJECT_ID",
+  endpoint: "DLI_PACKAGES_ENDPOINT",
+  waitTimeoutSeconds: "DLI_PACKAGES_WAIT_TIMEOUT_SECONDS",
+  removalPolicy: "DLI_PACKAGES_REMOVAL_POLICY",
+};
+
+/** Credential and endpoint variables read from the apply-time environment (never synthesized). */
+export const RUNTIME_ENV = {
+  accessKey: ["HW_ACCESS_KEY", "HUAWEICLOUD_SDK_AK"],
+  secretKey: ["HW_SECRET_KEY", "HUAWEICLOUD_SDK_SK"],
+  securityToken: ["HW_SECURITY_TOKEN", "HUAWEICLOUD_SDK_SECURITY_TOKEN"],
+  authToken: ["HW_AUTH_TOKEN"],
+  projectId: ["HW_PROJECT_ID", "HUAWEICLOUD_SDK_PROJECT_ID"],
+  dliEndpoint: ["HW_DLI_ENDPOINT"],
+  iamEndpoint: ["HW_IAM_ENDPOINT"],
+  region: ["HW_REGION_NAME"],
+} as const;
+
+/** Process exit codes of the `dli-packages` CLI. */
+export const EXIT_CODES = {
+  ok: 0,
+  operationFailed: 1,
+  usageOrConfig: 2,
+  /** `diff`: the declared state differs from what is live. */
+  drift: 2,
+} as const;
+
+/** The runtime CLI commands the synthesized provisioners run. */
+export const PROVISIONER_COMMANDS = {
+  upload: "upload-group",
+  delete: "delete-group",
+} as const;
+
+/** File name of the bundled runtime CLI inside the stack's asset directory. */
+export const RUNTIME_BUNDLE_FILE = "dli-packages.js";
+
+/**
+ * The string form of each field, as stored in triggers and passed in environment variables.
+ * Optional fields absent → empty string (null_resource triggers are map(string)).
+ */
+export function specToStrings(spec: PackageGroupSpec): Record<SpecField, string> {
+  return {
+    schemaVersion: spec.schemaVersion,
+    kind: spec.kind,
+    group: spec.group,
+    paths: JSON.stringify(spec.paths),
+    region: spec.region,
+    projectId: spec.projectId ?? "",
+    endpoint: spec.endpoint ?? "",
+    waitTimeoutSeconds: String(spec.waitTimeoutSeconds),
+    removalPolicy: spec.removalPolicy,
+  };
+}
+
+/** The provisioner environment for a spec: `{ DLI_PACKAGES_GROUP: "gatk", … }`. */
+export function specToEnvironment(spec: PackageGroupSpec): Record<string, string> {
+  const strings = specToStrings(spec);
+  const env: Record<string, string> = {};
+  for (const field of SPEC_FIELDS) env[SPEC_ENV[field]] = strings[field];
+  return env;
+}

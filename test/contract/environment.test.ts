@@ -1,0 +1,68 @@
+import {
+  DEFAULT_WAIT_TIMEOUT_SECONDS,
+  identityFromEnvironment,
+  PackageGroupSpec,
+  SPEC_ENV,
+  SPEC_SCHEMA_VERSION,
+  specFromEnvironment,
+  specToEnvironment,
+} from "../../lib/contract";
+
+const spec: PackageGroupSpec = {
+  schemaVersion: SPEC_SCHEMA_VERSION,
+  kind: "jar",
+  group: "gatk",
+  paths: ["https://my-bucket.obs.cn-north-4.myhuaweicloud.com/jobs/test_dli.jar", "https://my-bucket.obs.cn-north-4.myhuaweicloud.com/jobs/dli_tf.py"],
+  region: "cn-north-4",
+  projectId: "0123456789abcdef0123456789abcdef",
+  endpoint: "http://127.0.0.1:8080",
+  waitTimeoutSeconds: DEFAULT_WAIT_TIMEOUT_SECONDS,
+  removalPolicy: "destroy",
+};
+
+describe("spec ⇄ environment", () => {
+  test("a spec written as environment variables reads back equal", () => {
+    expect(specFromEnvironment(specToEnvironment(spec))).toEqual({ ok: true, spec });
+  });
+
+  test("optional fields left out come back undefined, not empty strings", () => {
+    const { projectId, endpoint, ...required } = spec;
+    void projectId;
+    void endpoint;
+    expect(specFromEnvironment(specToEnvironment(required))).toEqual({ ok: true, spec: required });
+  });
+
+  test("the identity alone reads back from the identity variables", () => {
+    const env = specToEnvironment(spec);
+    delete env[SPEC_ENV.paths];
+    delete env[SPEC_ENV.waitTimeoutSeconds];
+    const result = identityFromEnvironment(env);
+    expect(result).toEqual({
+      ok: true,
+      identity: { schemaVersion: "1", kind: "jar", group: "gatk", region: "cn-north-4", projectId: spec.projectId, endpoint: spec.endpoint },
+    });
+  });
+
+  test("missing variables are named, all at once", () => {
+    const result = specFromEnvironment({ [SPEC_ENV.schemaVersion]: "1" });
+    expect(result.ok).toBe(false);
+    const fields = !result.ok ? result.problems.map((p) => p.field) : [];
+    expect(fields).toEqual([SPEC_ENV.kind, SPEC_ENV.group, SPEC_ENV.paths, SPEC_ENV.region, SPEC_ENV.waitTimeoutSeconds, SPEC_ENV.removalPolicy]);
+  });
+
+  test("a spec from another schema version is refused with what to do", () => {
+    const result = specFromEnvironment({ ...specToEnvironment(spec), [SPEC_ENV.schemaVersion]: "99" });
+    expect(!result.ok && result.problems[0].rule).toMatch(/re-synthesize/);
+  });
+
+  test("bad values are reported under their environment variable names", () => {
+    const env = { ...specToEnvironment(spec), [SPEC_ENV.group]: "bad group!", [SPEC_ENV.paths]: '["https://obs.cn-north-4.myhuaweicloud.com/b/k.jar"]', [SPEC_ENV.waitTimeoutSeconds]: "1.5" };
+    const result = specFromEnvironment(env);
+    expect(!result.ok && result.problems.map((p) => p.field)).toEqual([SPEC_ENV.group, `${SPEC_ENV.paths}[0]`, SPEC_ENV.waitTimeoutSeconds]);
+  });
+
+  test("paths that are not a JSON array of strings are refused", () => {
+    const result = specFromEnvironment({ ...specToEnvironment(spec), [SPEC_ENV.paths]: "a,b" });
+    expect(!result.ok && result.problems[0]).toMatchObject({ field: SPEC_ENV.paths, rule: "a JSON array of OBS object URLs" });
+  });
+});
