@@ -1,0 +1,69 @@
+/** What every operation handler gets and returns (one handler per API operation). */
+import { Caller, Identity } from "../identity";
+import { EmulatorState, groupStatus, packageStatus, StoredGroup, StoredPackage } from "../state";
+import { UploadSemantics } from "../options";
+
+/** The runtime-changeable settings the handlers read. */
+export interface Settings {
+  uploadSemantics: UploadSemantics;
+  readyDelayMs: number;
+  failPaths: readonly (string | RegExp)[];
+  missingObjects: "failed" | "error";
+  missingPackageStatus: 404 | 400;
+  keepEmptyGroups: boolean;
+  acceptObsScheme: boolean;
+  tokenLifetimeSeconds: number;
+}
+
+export interface OperationContext {
+  /** Path parameters: `projectId`, `resourceName`. */
+  readonly params: Readonly<Record<string, string>>;
+  readonly query: URLSearchParams;
+  /** Parsed JSON body (routes that take one), else undefined. */
+  readonly body: unknown;
+  /** The authenticated caller (undefined on unauthenticated routes). */
+  readonly caller: Caller | undefined;
+  readonly now: number;
+  readonly state: EmulatorState;
+  readonly identity: Identity;
+  readonly settings: Settings;
+  /** Base URL of this emulator, for links. */
+  readonly baseUrl: string;
+}
+
+export interface OperationResult {
+  readonly status: number;
+  /** JSON-serialized; undefined = empty body. */
+  readonly body?: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export type Operation = (context: OperationContext) => OperationResult;
+
+/** PackageResource (dli-api.md §1.3) of one stored package. */
+export function packageBody(pkg: StoredPackage, now: number) {
+  return {
+    create_time: pkg.createTime,
+    update_time: pkg.updateTime,
+    resource_type: pkg.kind,
+    resource_name: pkg.name,
+    status: packageStatus(pkg, now),
+    underlying_name: pkg.underlyingName,
+    owner: pkg.owner,
+    is_async: pkg.isAsync,
+  };
+}
+
+/** PackageResourceGroup / upload response (dli-api.md §1.1, §1.3), for the given packages. */
+export function groupBody(group: StoredGroup, now: number, packages: readonly StoredPackage[] = group.packages) {
+  return {
+    group_name: group.name,
+    status: groupStatus({ ...group, packages: [...packages] }, now),
+    resources: packages.map((p) => p.name),
+    details: packages.map((p) => packageBody(p, now)),
+    create_time: group.createTime,
+    update_time: group.updateTime,
+    is_async: group.isAsync,
+    owner: group.owner,
+  };
+}

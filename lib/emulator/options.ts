@@ -1,0 +1,165 @@
+/**
+ * The emulator's options (programmatic API and CLI), their defaults, and the subset that can be
+ * changed while it runs (`configure()` / `PUT /__emulator/config`).
+ */
+import { FaultOptions } from "./faults";
+
+/** `overwrite`: a same-name group upload replaces the whole group (dli-api.md §1.1, documented).
+ *  `merge`: it adds/replaces only the named packages (the reading the old TF provider relied on). */
+export type UploadSemantics = "overwrite" | "merge";
+
+/** A project the emulated IAM knows (`GET /v3/projects?name={region}` returns those named so). */
+export interface ProjectOptions {
+  readonly id: string;
+  /** The project name, which for region projects is the region id (e.g. `cn-north-4`). */
+  readonly name: string;
+  /** @default the emulator's domain id */
+  readonly domainId?: string;
+}
+
+/** An extra AK/SK pair; with `securityToken` it is a temporary credential (dli-api.md §4.1 step 7). */
+export interface CredentialOptions {
+  readonly accessKey: string;
+  readonly secretKey: string;
+  /** Requests signed with this AK must carry `X-Security-Token` with exactly this value. */
+  readonly securityToken?: string;
+  /** Epoch ms after which the credential is rejected (401 APIGW.0307). @default - never expires */
+  readonly expiresAt?: number;
+  /** Projects the credential may use. @default - every configured project */
+  readonly projectIds?: readonly string[];
+  /** Owner name recorded on uploads. @default the first IAM user's name */
+  readonly owner?: string;
+}
+
+/** An IAM user for `POST /v3/auth/tokens` password authentication (dli-api.md §4.2). */
+export interface UserOptions {
+  readonly name: string;
+  readonly password: string;
+  /** @default "dli-local" */
+  readonly domain?: string;
+}
+
+export interface EmulatorOptions {
+  /** TCP port; 0 picks a free one. @default 0 */
+  readonly port?: number;
+  /** Interface to listen on. @default "127.0.0.1" */
+  readonly host?: string;
+  /** Region of the main project. @default "cn-north-4" */
+  readonly region?: string;
+  /** Id of the main project (32 lower-case hex). @default "d1110ca1d1110ca1d1110ca1d1110ca1" */
+  readonly projectId?: string;
+  /** Main access key. @default "DLILOCALEMULATORKEY0" */
+  readonly accessKey?: string;
+  /** Main secret key. @default "dli-local-emulator-only-sk-0000000000000" */
+  readonly secretKey?: string;
+  /** Same-name group upload semantics. @default "overwrite" */
+  readonly uploadSemantics?: UploadSemantics;
+  /** 0: uploads are READY (or FAILED) at once; >0: UPLOADING for this long first. @default 0 */
+  readonly readyDelayMs?: number;
+  /** OBS paths matching one of these (substring or RegExp) are "missing objects". @default [] */
+  readonly failPaths?: readonly (string | RegExp)[];
+  /** How a missing object shows: `failed` = the package ends FAILED (default); `error` = the upload
+   *  is refused with 400 DLI.0011 (dli-api.md §6: the real behaviour is unverified). @default "failed" */
+  readonly missingObjects?: "failed" | "error";
+  /** Seeded fault injection. @default - none */
+  readonly faults?: FaultOptions;
+  /** Token bucket per API, requests per second (dli-api.md §4.3); 0 disables. @default 200 */
+  readonly throttlePerSecond?: number;
+  /** Add `Retry-After: N` to 429 answers (whether APIG sends it is unverified). @default - not sent */
+  readonly retryAfterSeconds?: number;
+  /** Status for GET of a missing package: 404 DLI.0023 (default) or 400 DLI.0002 (dli-api.md §1.4, unverified). */
+  readonly missingPackageStatus?: 404 | 400;
+  /** Keep a group whose last package was deleted (dli-api.md §1.5, unverified). @default false */
+  readonly keepEmptyGroups?: boolean;
+  /** Accept `obs://bucket/key` paths besides https object URLs (dli-api.md §6, unverified). @default true */
+  readonly acceptObsScheme?: boolean;
+  /** JSON file the state is persisted to after every change and loaded from at start. @default - memory only */
+  readonly stateFile?: string;
+  /** Lifetime of IAM tokens. @default 86400 */
+  readonly tokenLifetimeSeconds?: number;
+  /** Accepted clock skew of `X-Sdk-Date` (dli-api.md §4.1 step 1). @default 900000 (15 min) */
+  readonly maxClockSkewMs?: number;
+  /** Largest accepted body (dli-api.md §4.1 step 8). @default 12582912 (12 MB) */
+  readonly maxBodyBytes?: number;
+  /** Extra projects (for 0/1/2-match project-resolution tests, other regions). @default [] */
+  readonly projects?: readonly ProjectOptions[];
+  /** Extra credentials, e.g. temporary ones with a security token. @default [] */
+  readonly credentials?: readonly CredentialOptions[];
+  /** IAM users. @default [{ name: "dli-local", password: "dli-local-password", domain: "dli-local" }] */
+  readonly users?: readonly UserOptions[];
+  /** Injectable clock (epoch ms) for signatures, tokens, async status and throttling. @default Date.now */
+  readonly now?: () => number;
+  /** Receives one line per request (the CLI passes stderr). @default - no log lines */
+  readonly log?: (line: string) => void;
+}
+
+/** What `configure()` may change at runtime. */
+export type RuntimeOptions = Pick<
+  EmulatorOptions,
+  | "uploadSemantics"
+  | "readyDelayMs"
+  | "failPaths"
+  | "missingObjects"
+  | "faults"
+  | "throttlePerSecond"
+  | "retryAfterSeconds"
+  | "missingPackageStatus"
+  | "keepEmptyGroups"
+  | "acceptObsScheme"
+  | "tokenLifetimeSeconds"
+  | "maxClockSkewMs"
+>;
+
+export const RUNTIME_OPTION_NAMES: readonly (keyof RuntimeOptions)[] = [
+  "uploadSemantics",
+  "readyDelayMs",
+  "failPaths",
+  "missingObjects",
+  "faults",
+  "throttlePerSecond",
+  "retryAfterSeconds",
+  "missingPackageStatus",
+  "keepEmptyGroups",
+  "acceptObsScheme",
+  "tokenLifetimeSeconds",
+  "maxClockSkewMs",
+];
+
+export const DEFAULTS = {
+  host: "127.0.0.1",
+  region: "cn-north-4",
+  projectId: "d1110ca1d1110ca1d1110ca1d1110ca1",
+  domainId: "d0a1cdd0a1cdd0a1cdd0a1cdd0a1cd00",
+  accessKey: "DLILOCALEMULATORKEY0",
+  secretKey: "dli-local-emulator-only-sk-0000000000000",
+  user: { name: "dli-local", password: "dli-local-password", domain: "dli-local" },
+  uploadSemantics: "overwrite" as UploadSemantics,
+  throttlePerSecond: 200,
+  tokenLifetimeSeconds: 86_400,
+  maxClockSkewMs: 15 * 60 * 1000,
+  maxBodyBytes: 12 * 1024 * 1024,
+} as const;
+
+/** Reject option values that would make the emulator misbehave silently. */
+export function checkRuntimeOptions(patch: Partial<RuntimeOptions>): void {
+  const problems: string[] = [];
+  if (patch.uploadSemantics !== undefined && patch.uploadSemantics !== "overwrite" && patch.uploadSemantics !== "merge") {
+    problems.push(`uploadSemantics: ${JSON.stringify(patch.uploadSemantics)} — use "overwrite" or "merge"`);
+  }
+  if (patch.missingObjects !== undefined && patch.missingObjects !== "failed" && patch.missingObjects !== "error") {
+    problems.push(`missingObjects: ${JSON.stringify(patch.missingObjects)} — use "failed" or "error"`);
+  }
+  if (patch.missingPackageStatus !== undefined && patch.missingPackageStatus !== 404 && patch.missingPackageStatus !== 400) {
+    problems.push(`missingPackageStatus: ${JSON.stringify(patch.missingPackageStatus)} — use 404 or 400`);
+  }
+  for (const name of ["readyDelayMs", "throttlePerSecond", "retryAfterSeconds", "tokenLifetimeSeconds", "maxClockSkewMs"] as const) {
+    const value = patch[name];
+    if (value !== undefined && !(typeof value === "number" && Number.isFinite(value) && value >= 0)) {
+      problems.push(`${name}: ${JSON.stringify(value)} — must be a number ≥ 0`);
+    }
+  }
+  if (patch.failPaths !== undefined && (!Array.isArray(patch.failPaths) || patch.failPaths.some((p) => typeof p !== "string" && !(p instanceof RegExp)))) {
+    problems.push(`failPaths: must be a list of substrings or RegExps`);
+  }
+  if (problems.length > 0) throw new Error(`dli-local: invalid options:\n  ${problems.join("\n  ")}`);
+}
