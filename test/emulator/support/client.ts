@@ -86,3 +86,13 @@ export function json(method: string, path: string, body: unknown): SendOptions {
 }
 
 export const obs = (key: string) => `https://dli-test.obs.cn-north-4.myhuaweicloud.com/${key}`;
+
+/** IAM password-auth body (dli-api.md §4.2). */
+export function tokenRequest(name: string, password: string, projectId = "d1110ca1d1110ca1d1110ca1d1110ca1") {
+  return {
+    auth: {
+      identity: { methods: ["password"], password: { user: { name, password, domain: { name: "dli-local" } } } },
+      scope: { project: { id: projectId } },
+    },
+  };
+}
