@@ -53,7 +53,8 @@ export const gatewayErrors = {
   /** 400 APIGW.0201: the request could not be read. */
   badRequest: (message: string) => gateway(400, "APIGW.0201", `Request error: ${message}`),
   /** 413 APIGW.0201: body over 12 MB (§4.1 step 8). */
-  bodyTooLarge: (limit: number) => gateway(413, "APIGW.0201", `Request body too large: the limit is ${limit} bytes (12 MB)`),
+  bodyTooLarge: (limit: number, closeConnection: boolean) =>
+    gateway(413, "APIGW.0201", `Request body too large: the limit is ${limit} bytes (12 MB)`, closeConnection ? { Connection: "close" } : undefined),
   /** 414 APIGW.0201: request URI too long. */
   uriTooLong: (limit: number) => gateway(414, "APIGW.0201", `Request URI too large: the limit is ${limit} characters`),
   /** 494 APIGW.0201: request headers too large. */

@@ -313,7 +313,6 @@ class Emulator implements RunningEmulator {
       error instanceof EmulatorError ? error : gatewayErrors.internal(error instanceof Error ? error.message : String(error));
     if (!(error instanceof EmulatorError)) this.log.note(`dli-local: internal error: ${(error as Error)?.stack ?? String(error)}`);
     if (res.headersSent || res.destroyed) return;
-    if (known.status === 413) res.setHeader("Connection", "close");
     const headers = { ...known.headers };
     const text = renderError(known, requestId);
     res.writeHead(known.status, { ...headers, "Content-Type": JSON_TYPE, "Content-Length": Buffer.byteLength(text) });
@@ -367,8 +366,9 @@ function send(res: ServerResponse, status: number, body?: unknown, headers: Read
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers["content-length"]);
   if (declared > limit) {
-    req.resume(); // discard what arrives; the 413 answer closes the connection
-    return Promise.reject(gatewayErrors.bodyTooLarge(limit));
+    // Declared too large: answer at once and close rather than read gigabytes.
+    req.resume();
+    return Promise.reject(gatewayErrors.bodyTooLarge(limit, true));
   }
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -378,8 +378,11 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       if (failed) return;
       size += chunk.length;
       if (size > limit) {
+        // Streamed past the limit: answer now and discard the rest, so the client (still
+        // writing) reads the 413 instead of a reset connection.
         failed = true;
-        reject(gatewayErrors.bodyTooLarge(limit));
+        chunks.length = 0;
+        reject(gatewayErrors.bodyTooLarge(limit, false));
         return;
       }
       chunks.push(chunk);
