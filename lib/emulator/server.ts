@@ -44,6 +44,11 @@ export interface RunningEmulator {
 }
 
 const CONTROL_PREFIX = "/__emulator/";
+// Request ids: 32 hex characters, a random per-process prefix plus a counter (cheaper than a
+// UUID per request, still unique across restarts).
+const REQUEST_ID_PREFIX = randomUUID().replace(/-/g, "").slice(0, 20);
+let requestCounter = 0;
+const nextRequestId = () => REQUEST_ID_PREFIX + (++requestCounter).toString(16).padStart(12, "0");
 const MAX_URI_LENGTH = 8192;
 const JSON_TYPE = "application/json;charset=UTF-8";
 
@@ -202,7 +207,7 @@ class Emulator implements RunningEmulator {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
-    const requestId = randomUUID().replace(/-/g, "");
+    const requestId = nextRequestId();
     res.setHeader("X-Request-Id", requestId);
     const rawUrl = req.url ?? "/";
     const queryStart = rawUrl.indexOf("?");
@@ -325,7 +330,7 @@ class Emulator implements RunningEmulator {
       socket.destroy();
       return;
     }
-    const requestId = randomUUID().replace(/-/g, "");
+    const requestId = nextRequestId();
     const known =
       error.code === "HPE_HEADER_OVERFLOW"
         ? gatewayErrors.headersTooLarge()
@@ -363,7 +368,14 @@ function send(res: ServerResponse, status: number, body?: unknown, headers: Read
 }
 
 /** Read the whole body; over `limit` bytes → 413 APIGW.0201 (dli-api.md §4.1 step 8). */
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+const EMPTY = Buffer.alloc(0);
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> | Buffer {
+  // No Content-Length and no Transfer-Encoding: HTTP/1.1 says there is no body (the GETs).
+  if (req.headers["content-length"] === undefined && req.headers["transfer-encoding"] === undefined) {
+    req.resume();
+    return EMPTY;
+  }
   const declared = Number(req.headers["content-length"]);
   if (declared > limit) {
     // Declared too large: answer at once and close rather than read gigabytes.
