@@ -38,6 +38,8 @@ Options:
   --latency-ms <n|min-max> added latency, fixed or uniformly random
   --state-file <path>      persist state to this JSON file (atomic writes), load it at start
   --token-lifetime <s>     IAM token lifetime in seconds (default 86400)
+  --lockout-after <n>      lock an AK for 5 minutes after more than <n> consecutive bad
+                           signatures, as APIG does with 5 (default 0 = off)
   --quiet                  no request log on stderr
   -h, --help               this text
 
@@ -102,6 +104,7 @@ export function optionsFromArgs(argv: string[]): (EmulatorOptions & { quiet: boo
         "latency-ms": { type: "string" },
         "state-file": { type: "string" },
         "token-lifetime": { type: "string" },
+        "lockout-after": { type: "string" },
         quiet: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
@@ -144,6 +147,7 @@ export function optionsFromArgs(argv: string[]): (EmulatorOptions & { quiet: boo
     faults: Object.fromEntries(Object.entries(faults).filter(([, v]) => v !== undefined)) as FaultOptions,
     stateFile: values["state-file"],
     tokenLifetimeSeconds: number("token-lifetime", values["token-lifetime"]),
+    lockoutAfterFailures: number("lockout-after", values["lockout-after"]),
     quiet: values.quiet,
   };
 }

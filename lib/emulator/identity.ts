@@ -4,7 +4,7 @@
  * gateway error (dli-api.md §4.1, §4.2, §4.3).
  */
 import { randomBytes } from "node:crypto";
-import { HeaderMap, headerValue, PROJECT_ID_HEADER, SECURITY_TOKEN_HEADER } from "../runtime/signer";
+import { HeaderMap, headerValue, parseAuthorizationHeader, PROJECT_ID_HEADER, SECURITY_TOKEN_HEADER } from "../runtime/signer";
 import { gatewayErrors } from "./errors";
 import { CredentialOptions, DEFAULTS, ProjectOptions, UserOptions } from "./options";
 import { verifySignature, VerifiableRequest } from "./verify-signature";
@@ -38,6 +38,10 @@ export class Identity {
   readonly users: readonly Required<UserOptions>[];
   private readonly credentials = new Map<string, CredentialOptions>();
   private readonly tokens = new Map<string, IssuedToken>();
+  /** Consecutive signature failures and lock expiry per AK (dli-api.md §4.1 step 8). */
+  private readonly failures = new Map<string, { count: number; lockedUntil: number }>();
+  /** 0 = no lockout. */
+  lockout = { afterFailures: 0, ms: DEFAULTS.lockoutMs as number };
 
   constructor(main: { accessKey: string; secretKey: string; projectId: string; region: string }, extra: {
     projects?: readonly ProjectOptions[];
@@ -65,12 +69,24 @@ export class Identity {
   authenticate(request: VerifiableRequest, now: number, maxClockSkewMs: number): Caller {
     const token = headerValue(request.headers, "x-auth-token");
     if (token !== undefined) return this.fromToken(token, now);
+    const claimedKey = parseAuthorizationHeader(headerValue(request.headers, "authorization"))?.accessKey;
+    const record = claimedKey === undefined ? undefined : this.failures.get(claimedKey);
+    if (record && now < record.lockedUntil) throw gatewayErrors.authentication("AK access failed to reach the limit,forbidden");
     const result = verifySignature(request, {
       secretFor: (ak) => this.credentials.get(ak)?.secretKey,
       now,
       maxClockSkewMs,
     });
-    if (!result.ok) throw gatewayErrors.authentication(result.reason);
+    if (!result.ok) {
+      if (claimedKey !== undefined && this.lockout.afterFailures > 0 && this.credentials.has(claimedKey)) {
+        // A lock that has run out starts the count afresh.
+        const count = (record && record.lockedUntil === 0 ? record.count : 0) + 1;
+        const locked = count > this.lockout.afterFailures; // "more than N consecutive failures"
+        this.failures.set(claimedKey, { count: locked ? 0 : count, lockedUntil: locked ? now + this.lockout.ms : 0 });
+      }
+      throw gatewayErrors.authentication(result.reason);
+    }
+    this.failures.delete(result.accessKey);
     const credential = this.credentials.get(result.accessKey)!;
     this.checkSecurityToken(credential, request.headers, now);
     return {
@@ -114,6 +130,7 @@ export class Identity {
 
   clearTokens(): void {
     this.tokens.clear();
+    this.failures.clear();
   }
 
   private fromToken(token: string, now: number): Caller {

@@ -79,6 +79,15 @@ export interface EmulatorOptions {
   readonly tokenLifetimeSeconds?: number;
   /** Accepted clock skew of `X-Sdk-Date` (dli-api.md §4.1 step 1). @default 900000 (15 min) */
   readonly maxClockSkewMs?: number;
+  /**
+   * Lock an AK for `lockoutMs` after this many consecutive signature failures (dli-api.md §4.1
+   * step 8: APIG locks after >5 for 5 minutes). Off by default so that tests which fail
+   * authentication on purpose do not lock the shared emulator credentials; set 5 to emulate APIG.
+   * @default 0 (off)
+   */
+  readonly lockoutAfterFailures?: number;
+  /** How long a locked AK stays locked. @default 300000 (5 min) */
+  readonly lockoutMs?: number;
   /** Largest accepted body (dli-api.md §4.1 step 8). @default 12582912 (12 MB) */
   readonly maxBodyBytes?: number;
   /** Extra projects (for 0/1/2-match project-resolution tests, other regions). @default [] */
@@ -108,6 +117,8 @@ export type RuntimeOptions = Pick<
   | "acceptObsScheme"
   | "tokenLifetimeSeconds"
   | "maxClockSkewMs"
+  | "lockoutAfterFailures"
+  | "lockoutMs"
 >;
 
 export const RUNTIME_OPTION_NAMES: readonly (keyof RuntimeOptions)[] = [
@@ -123,6 +134,8 @@ export const RUNTIME_OPTION_NAMES: readonly (keyof RuntimeOptions)[] = [
   "acceptObsScheme",
   "tokenLifetimeSeconds",
   "maxClockSkewMs",
+  "lockoutAfterFailures",
+  "lockoutMs",
 ];
 
 export const DEFAULTS = {
@@ -138,10 +151,11 @@ export const DEFAULTS = {
   tokenLifetimeSeconds: 86_400,
   maxClockSkewMs: 15 * 60 * 1000,
   maxBodyBytes: 12 * 1024 * 1024,
+  lockoutMs: 5 * 60 * 1000,
 } as const;
 
 /** Reject option values that would make the emulator misbehave silently. */
-export function checkRuntimeOptions(patch: Partial<RuntimeOptions>): void {
+export function checkRuntimeOptions(patch: Partial<EmulatorOptions>): void {
   const problems: string[] = [];
   if (patch.uploadSemantics !== undefined && patch.uploadSemantics !== "overwrite" && patch.uploadSemantics !== "merge") {
     problems.push(`uploadSemantics: ${JSON.stringify(patch.uploadSemantics)} — use "overwrite" or "merge"`);
@@ -152,7 +166,7 @@ export function checkRuntimeOptions(patch: Partial<RuntimeOptions>): void {
   if (patch.missingPackageStatus !== undefined && patch.missingPackageStatus !== 404 && patch.missingPackageStatus !== 400) {
     problems.push(`missingPackageStatus: ${JSON.stringify(patch.missingPackageStatus)} — use 404 or 400`);
   }
-  for (const name of ["readyDelayMs", "throttlePerSecond", "retryAfterSeconds", "tokenLifetimeSeconds", "maxClockSkewMs"] as const) {
+  for (const name of ["readyDelayMs", "throttlePerSecond", "retryAfterSeconds", "tokenLifetimeSeconds", "maxClockSkewMs", "lockoutAfterFailures", "lockoutMs"] as const) {
     const value = patch[name];
     if (value !== undefined && !(typeof value === "number" && Number.isFinite(value) && value >= 0)) {
       problems.push(`${name}: ${JSON.stringify(value)} — must be a number ≥ 0`);

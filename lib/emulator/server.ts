@@ -37,7 +37,7 @@ export interface RunningEmulator {
   /** Forget all groups, issued tokens, throttle state and the request log. */
   reset(): void;
   /** Change runtime options (semantics, delays, missing objects, faults, throttling…). */
-  configure(patch: Partial<RuntimeOptions>): void;
+  configure(patch: Partial<EmulatorOptions>): void;
   /** State snapshot: every group with its packages and their current status. */
   groups(): EmulatedGroup[];
   close(): Promise<void>;
@@ -100,6 +100,7 @@ class Emulator implements RunningEmulator {
       },
       options,
     );
+    this.identity.lockout = { afterFailures: options.lockoutAfterFailures ?? 0, ms: options.lockoutMs ?? DEFAULTS.lockoutMs };
     this.throttle = new Throttle(options.throttlePerSecond ?? DEFAULTS.throttlePerSecond, this.now);
     this.faults = new FaultInjector(options.faults);
     this.log = new RequestLog(options.log);
@@ -155,7 +156,7 @@ class Emulator implements RunningEmulator {
     this.log.clear();
   }
 
-  configure(patch: Partial<RuntimeOptions>): void {
+  configure(patch: Partial<EmulatorOptions>): void {
     checkRuntimeOptions(patch);
     for (const name of Object.keys(patch) as (keyof RuntimeOptions)[]) {
       if (!RUNTIME_OPTION_NAMES.includes(name)) throw new Error(`dli-local: ${name} cannot be changed at runtime (runtime options: ${RUNTIME_OPTION_NAMES.join(", ")})`);
@@ -164,6 +165,8 @@ class Emulator implements RunningEmulator {
     if (patch.throttlePerSecond !== undefined) this.throttle.setRate(patch.throttlePerSecond);
     if ("retryAfterSeconds" in patch) this.config.retryAfterSeconds = patch.retryAfterSeconds;
     if (patch.maxClockSkewMs !== undefined) this.config.maxClockSkewMs = patch.maxClockSkewMs;
+    if (patch.lockoutAfterFailures !== undefined) this.identity.lockout.afterFailures = patch.lockoutAfterFailures;
+    if (patch.lockoutMs !== undefined) this.identity.lockout.ms = patch.lockoutMs;
     for (const name of [
       "uploadSemantics",
       "readyDelayMs",
@@ -187,6 +190,8 @@ class Emulator implements RunningEmulator {
       throttlePerSecond: this.throttle.rate,
       retryAfterSeconds: this.config.retryAfterSeconds,
       maxClockSkewMs: this.config.maxClockSkewMs,
+      lockoutAfterFailures: this.identity.lockout.afterFailures,
+      lockoutMs: this.identity.lockout.ms,
     };
   }
 

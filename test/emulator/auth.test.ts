@@ -181,3 +181,28 @@ describe("project resolution: 0, 1 or 2 matches", () => {
     expectGateway(reply, 401, "APIGW.0301");
   });
 });
+
+describe("AK lockout after consecutive failures (dli-api.md §4.1 step 8; off by default)", () => {
+  test("with lockoutAfterFailures: 5, the 6th bad signature locks the AK for lockoutMs, even for good ones", async () => {
+    let now = Date.now();
+    const locking = await startEmulator({ now: () => now, lockoutAfterFailures: 5, lockoutMs: 300_000 });
+    try {
+      const bad = { ...keyOf(locking), secretKey: "wrong" };
+      const list = (key = keyOf(locking)) => signedSend(locking, { method: "GET", path: `/v2.0/${locking.env.HW_PROJECT_ID}/resources` }, key, new Date(now));
+      for (let i = 0; i < 5; i++) expect((await list(bad)).json.error_msg).toMatch(/signature fail/);
+      expect((await list()).status).toBe(200); // a success resets the count
+      for (let i = 0; i < 6; i++) await list(bad);
+      const locked = await list();
+      expect([locked.status, locked.json.error_code, locked.json.error_msg]).toEqual([401, "APIGW.0301", expect.stringMatching(/reach the limit,forbidden/)]);
+      now += 300_000;
+      expect((await list()).status).toBe(200);
+    } finally {
+      await locking.close();
+    }
+  });
+
+  test("off by default: many failures never lock", async () => {
+    for (let i = 0; i < 8; i++) await signedSend(emulator, { method: "GET", path: base }, { ...keyOf(emulator), secretKey: "wrong" });
+    expect((await signedSend(emulator, { method: "GET", path: base }, undefined, new Date(clock))).status).toBe(200);
+  });
+});

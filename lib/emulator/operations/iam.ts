@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 /** The emulated IAM: `GET /v3/projects?name=` and `POST /v3/auth/tokens` (dli-api.md §3, §4.2). */
 import { iamErrors } from "../errors";
 import { Operation } from "./context";
@@ -14,7 +15,8 @@ export const listProjects: Operation = ({ query, identity, baseUrl }) => {
     links: { self: `${baseUrl}/v3/projects/${p.id}` },
   }));
   const self = `${baseUrl}/v3/projects${query.size > 0 ? `?${query}` : ""}`;
-  return { status: 200, body: { projects, links: { self, previous: null, next: null } } };
+  // The Go SDK cites X-IAM-Trace-Id when resolution finds 0 or 2+ projects (dli-api.md §3).
+  return { status: 200, headers: { "X-IAM-Trace-Id": randomUUID() }, body: { projects, links: { self, previous: null, next: null } } };
 };
 
 export const createToken: Operation = ({ body, identity, now, settings, baseUrl }) => {
