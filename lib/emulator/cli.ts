@@ -173,6 +173,12 @@ async function main(): Promise<number> {
     return 0;
   }
   const { quiet, ...emulatorOptions } = options;
+  // Listen for the signals before anything is printed: a caller may signal as soon as it has
+  // read the export lines.
+  const stopSignal = new Promise<NodeJS.Signals>((resolve) => {
+    process.once("SIGINT", () => resolve("SIGINT"));
+    process.once("SIGTERM", () => resolve("SIGTERM"));
+  });
   let emulator;
   try {
     emulator = await startEmulator({ ...emulatorOptions, log: quiet ? undefined : (line) => process.stderr.write(`${line}\n`) });
@@ -189,15 +195,9 @@ async function main(): Promise<number> {
   }
   process.stdout.write(`${exportLines(emulator.env)}\n`);
   process.stderr.write(`dli-local: listening on ${emulator.url} (DLI and IAM); Ctrl-C to stop\n`);
-  const running = emulator;
-  await new Promise<void>((resolve) => {
-    const stop = (signal: string) => {
-      process.stderr.write(`dli-local: ${signal}, shutting down\n`);
-      void running.close().then(resolve);
-    };
-    process.once("SIGINT", () => stop("SIGINT"));
-    process.once("SIGTERM", () => stop("SIGTERM"));
-  });
+  const signal = await stopSignal;
+  process.stderr.write(`dli-local: ${signal}, shutting down\n`);
+  await emulator.close();
   return 0;
 }
 
