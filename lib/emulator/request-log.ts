@@ -6,7 +6,7 @@ export interface RequestLogEntry {
   readonly path: string;
   /** Raw query string without `?` (empty when none). */
   readonly query: string;
-  /** HTTP status answered; 0 when the connection was dropped (fault injection). */
+  /** HTTP status answered; 0 when no answer went out (dropped by fault injection, client gone). */
   readonly status: number;
   readonly durationMs: number;
   /** ISO time the request arrived (wall clock, not the injected one). */

@@ -229,7 +229,8 @@ class Emulator implements RunningEmulator {
         method,
         path,
         query,
-        status: fault === "drop" ? 0 : res.statusCode,
+        // 0: no answer went out (dropped by fault injection, or the client went away first).
+        status: fault === "drop" || !res.writableFinished ? 0 : res.statusCode,
         durationMs: performance.now() - started,
         at: new Date(Date.now() - (performance.now() - started)).toISOString(),
         api: match?.route.api,
