@@ -1,0 +1,113 @@
+/**
+ * The two lifecycle resources of a package group (design §3), for either resource type.
+ *
+ * - identity: triggers = the identity fields only; destroy-time `delete-group` (unless RETAIN).
+ * - content: triggers = the whole spec; create-time `upload-group`; depends on identity.
+ *
+ * Provisioner environments are built only from `${self.<triggers attribute>.<key>}`, the one
+ * kind of reference a destroy-time provisioner may use, and the values come from state. No
+ * credential is ever written: the runtime reads them from the environment Terraform inherits.
+ */
+import { DataResource, LocalExecProvisioner, TerraformResource, TerraformStack } from "cdktf";
+import { Construct } from "constructs";
+import { Resource as NullResource } from "@cdktf/provider-null/lib/resource";
+import {
+  IDENTITY_FIELDS,
+  PackageGroupSpec,
+  PROVISIONER_COMMANDS,
+  SPEC_ENV,
+  SPEC_FIELDS,
+  SpecField,
+  specToStrings,
+  TRIGGER_KEYS,
+} from "../contract";
+import { ensureNullProvider } from "./null-provider";
+import { ResourceType } from "./props";
+import { runtimeCommand } from "./runtime-asset";
+
+/** Construct ids of the two resources under a package group (and under a removal). */
+export const IDENTITY_ID = "identity";
+export const CONTENT_ID = "content";
+
+/** Name of the triggers attribute of each resource type. */
+export function triggersAttribute(resourceType: ResourceType): string {
+  return resourceType === ResourceType.TERRAFORM_DATA ? "triggers_replace" : "triggers";
+}
+
+/** `{ DLI_PACKAGES_GROUP: "${self.triggers.group}", … }` for the given fields. */
+export function selfEnvironment(resourceType: ResourceType, fields: readonly SpecField[]): Record<string, string> {
+  const attribute = triggersAttribute(resourceType);
+  const env: Record<string, string> = {};
+  for (const field of fields) env[SPEC_ENV[field]] = `\${self.${attribute}.${TRIGGER_KEYS[field]}}`;
+  return env;
+}
+
+/** The trigger map for the given fields of a spec. */
+export function triggersOf(spec: PackageGroupSpec, fields: readonly SpecField[]): Record<string, string> {
+  const strings = specToStrings(spec);
+  const triggers: Record<string, string> = {};
+  for (const field of fields) triggers[TRIGGER_KEYS[field]] = strings[field];
+  return triggers;
+}
+
+/** The destroy-time `delete-group` provisioner of an identity resource (or removed block). */
+export function deleteGroupProvisioner(stack: TerraformStack, resourceType: ResourceType): LocalExecProvisioner {
+  return {
+    type: "local-exec",
+    when: "destroy",
+    command: runtimeCommand(stack, PROVISIONER_COMMANDS.delete),
+    environment: selfEnvironment(resourceType, IDENTITY_FIELDS),
+  };
+}
+
+/** The create-time `upload-group` provisioner of a content resource. */
+export function uploadGroupProvisioner(stack: TerraformStack, resourceType: ResourceType): LocalExecProvisioner {
+  return {
+    type: "local-exec",
+    command: runtimeCommand(stack, PROVISIONER_COMMANDS.upload),
+    environment: selfEnvironment(resourceType, SPEC_FIELDS),
+  };
+}
+
+export interface LifecycleResources {
+  readonly identity: TerraformResource;
+  readonly content: TerraformResource;
+}
+
+/** Create the identity and content resources of a group under `scope`. */
+export function createLifecycleResources(
+  scope: Construct,
+  spec: PackageGroupSpec,
+  resourceType: ResourceType,
+): LifecycleResources {
+  const stack = TerraformStack.of(scope);
+  const identityProvisioners = spec.removalPolicy === "retain" ? [] : [deleteGroupProvisioner(stack, resourceType)];
+  const identityTriggers = triggersOf(spec, IDENTITY_FIELDS);
+  const contentTriggers = triggersOf(spec, SPEC_FIELDS);
+  const contentProvisioners = [uploadGroupProvisioner(stack, resourceType)];
+
+  if (resourceType === ResourceType.TERRAFORM_DATA) {
+    const identity = new DataResource(scope, IDENTITY_ID, {
+      triggersReplace: identityTriggers,
+      provisioners: identityProvisioners.length > 0 ? identityProvisioners : undefined,
+    });
+    const content = new DataResource(scope, CONTENT_ID, {
+      triggersReplace: contentTriggers,
+      provisioners: contentProvisioners,
+      dependsOn: [identity],
+    });
+    return { identity, content };
+  }
+
+  ensureNullProvider(stack);
+  const identity = new NullResource(scope, IDENTITY_ID, {
+    triggers: identityTriggers,
+    provisioners: identityProvisioners.length > 0 ? identityProvisioners : undefined,
+  });
+  const content = new NullResource(scope, CONTENT_ID, {
+    triggers: contentTriggers,
+    provisioners: contentProvisioners,
+    dependsOn: [identity],
+  });
+  return { identity, content };
+}

@@ -1,0 +1,36 @@
+/**
+ * The hashicorp/null provider, added to a stack once when a package group uses
+ * `null_resource`. If the user declares their own (default, un-aliased) null provider anywhere
+ * in the stack — before or after our constructs — ours synthesizes to nothing.
+ */
+import { TerraformProvider, TerraformStack } from "cdktf";
+import { NullProvider } from "@cdktf/provider-null/lib/provider";
+
+/** Construct id of the automatically added provider on the stack. */
+export const AUTO_NULL_PROVIDER_ID = "DliPackagesNullProvider";
+
+class AutoNullProvider extends NullProvider {
+  private userProviderDeclared(): boolean {
+    const stack = TerraformStack.of(this);
+    return stack.node
+      .findAll()
+      .some((c) => c !== this && TerraformProvider.isTerraformProvider(c) && c.terraformResourceType === "null" && !c.alias);
+  }
+
+  public override toTerraform(): any {
+    return this.userProviderDeclared() ? {} : super.toTerraform();
+  }
+
+  public override toHclTerraform(): any {
+    return this.userProviderDeclared() ? {} : super.toHclTerraform();
+  }
+
+  public override toMetadata(): any {
+    return this.userProviderDeclared() ? {} : super.toMetadata();
+  }
+}
+
+/** Make sure the stack can configure `null_resource` (idempotent). */
+export function ensureNullProvider(stack: TerraformStack): void {
+  if (!stack.node.tryFindChild(AUTO_NULL_PROVIDER_ID)) new AutoNullProvider(stack, AUTO_NULL_PROVIDER_ID);
+}

@@ -1,0 +1,64 @@
+/**
+ * `PackageGroup`: the kind-agnostic engine behind FilePackageGroup, JarPackageGroup,
+ * PyFilePackageGroup and ModelFilePackageGroup.
+ *
+ * Synthesizes (design §3), under this construct:
+ * - `identity` — triggers: spec version, kind, group, region, project id, endpoint;
+ *   destroy-time local-exec `delete-group` (omitted under RemovalPolicy.RETAIN);
+ * - `content` — triggers: the whole spec; create-time local-exec `upload-group`;
+ *   depends on identity;
+ * plus, once per stack, the runtime asset and (for null_resource) the null provider.
+ */
+import { TerraformResource } from "cdktf";
+import { Construct } from "constructs";
+import { PackageGroupSpec, PackageKind, packageNameOf } from "../contract";
+import { invalidPropsError, unknownPackageError } from "./errors";
+import { createLifecycleResources } from "./lifecycle-resources";
+import { PackageGroupProps, RemovalPolicy, ResourceType } from "./props";
+import { specFromProps } from "./validate";
+
+export class PackageGroup extends Construct {
+  /** The validated spec written into the triggers (what the runtime reads back). */
+  public readonly spec: PackageGroupSpec;
+  /** DLI group name. */
+  public readonly groupName: string;
+  /** DLI package kind. */
+  public readonly kind: PackageKind;
+  /** Package names (last path segment of each path), in declaration order. */
+  public readonly packageNames: readonly string[];
+  /** Whether destroying the construct deletes the group. */
+  public readonly removalPolicy: RemovalPolicy;
+  /** Terraform resource type of the lifecycle resources. */
+  public readonly resourceType: ResourceType;
+  /** The identity resource (replaced when the group's identity changes). */
+  public readonly identityResource: TerraformResource;
+  /** The content resource (replaced when anything in the spec changes; runs `upload-group`). */
+  public readonly contentResource: TerraformResource;
+
+  constructor(scope: Construct, id: string, props: PackageGroupProps) {
+    super(scope, id);
+    const checked = specFromProps(props);
+    if (!checked.ok) {
+      const name = (new.target as { name?: string }).name || "PackageGroup";
+      throw invalidPropsError(name, this.node.path, checked.problems);
+    }
+    this.spec = checked.spec;
+    this.resourceType = checked.resourceType;
+    this.groupName = this.spec.group;
+    this.kind = this.spec.kind;
+    this.removalPolicy = this.spec.removalPolicy as RemovalPolicy;
+    this.packageNames = this.spec.paths.map(packageNameOf);
+    const resources = createLifecycleResources(this, this.spec, this.resourceType);
+    this.identityResource = resources.identity;
+    this.contentResource = resources.content;
+  }
+
+  /**
+   * `"group/name"`, the way DLI job configs reference a package of a group.
+   * Throws if `name` is not one of {@link packageNames}.
+   */
+  public packageRef(name: string): string {
+    if (!this.packageNames.includes(name)) throw unknownPackageError(this.node.path, this.groupName, name, this.packageNames);
+    return `${this.groupName}/${name}`;
+  }
+}
