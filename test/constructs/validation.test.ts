@@ -1,0 +1,242 @@
+/**
+ * Construction-time validation: every problem at once, one error naming the construct path,
+ * the field, the bad value and the rule; and what happens with tokens.
+ */
+import { Fn, TerraformVariable, Testing } from "cdktf";
+import { DataResource } from "cdktf";
+import {
+  Duration,
+  FilePackageGroup,
+  JarPackageGroup,
+  PackageGroup,
+  PackageGroupKindProps,
+  RemovalPolicy,
+  ResourceType,
+} from "../../lib";
+import { BUCKET, props, resources } from "./support/helpers";
+
+const OBS = "https://dli-test.obs.cn-north-4.myhuaweicloud.com";
+
+/** The message thrown by constructing a FilePackageGroup with these props (in stack "stack"). */
+function errorOf(overrides: Partial<PackageGroupKindProps> | Record<string, unknown>): string {
+  let message = "";
+  Testing.synthScope((scope) => {
+    try {
+      new FilePackageGroup(scope, "gatk", { ...props(), ...(overrides as Partial<PackageGroupKindProps>) });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+  });
+  if (!message) throw new Error(`no error for ${JSON.stringify(overrides)}`);
+  return message;
+}
+
+// [what, props, exact fragment of the error]
+const BAD_PROPS: [string, Record<string, unknown>, string][] = [
+  ["empty group", { group: "" }, `  - group: "" — 1–64 characters: letters, digits, '.', '_' or '-'`],
+  ["group with a space", { group: "my group" }, `  - group: "my group" — 1–64 characters`],
+  ["group with a slash", { group: "a/b" }, `  - group: "a/b" — 1–64 characters`],
+  ["group of 65 characters", { group: "g".repeat(65) }, `  - group: "${"g".repeat(65)}" — 1–64 characters`],
+  ["group not a string", { group: 42 }, `  - group: 42 — 1–64 characters`],
+  ["group missing", { group: undefined }, `  - group: undefined — 1–64 characters`],
+  ["no paths", { paths: [] }, `  - paths: [] — at least one OBS object URL`],
+  ["paths missing", { paths: undefined }, `  - paths: undefined — at least one OBS object URL`],
+  ["paths not a list", { paths: `${OBS}/a.jar` }, `  - paths: "${OBS}/a.jar" — at least one OBS object URL`],
+  ["empty path", { paths: [""] }, `  - paths[0]: "" — an OBS object URL in virtual-hosted form`],
+  [
+    "obs:// URI",
+    { paths: ["obs://dli-test/jobs/a.jar"] },
+    `  - paths[0]: "obs://dli-test/jobs/a.jar" — obs:// URIs are not accepted by the DLI package API; write the object URL instead: https://dli-test.obs.{region}.myhuaweicloud.com/jobs/a.jar`,
+  ],
+  [
+    "path-style URL",
+    { paths: ["https://obs.cn-north-4.myhuaweicloud.com/dli-test/jobs/a.jar"] },
+    `path-style OBS URLs are rejected by OBS; use the virtual-hosted form https://dli-test.obs.cn-north-4.myhuaweicloud.com/jobs/a.jar`,
+  ],
+  ["http scheme", { paths: [`http://dli-test.obs.cn-north-4.myhuaweicloud.com/a.jar`] }, `; the scheme must be https`],
+  ["query string", { paths: [`${OBS}/a.jar?versionId=3`] }, `  - paths[0]: "${OBS}/a.jar?versionId=3" — an OBS object URL`],
+  ["fragment", { paths: [`${OBS}/a.jar#x`] }, `; remove the fragment`],
+  ["empty key", { paths: [`${OBS}/`] }, `; the object key is empty`],
+  ["key ending in /", { paths: [`${OBS}/jobs/`] }, `; the key ends in '/', which is a folder, not an object`],
+  ["empty key segment", { paths: [`${OBS}/jobs//a.jar`] }, `; the key has an empty segment ('//')`],
+  ["not an OBS host", { paths: ["https://example.com/a.jar"] }, `  - paths[0]: "https://example.com/a.jar" — an OBS object URL in virtual-hosted form`],
+  ["port in the URL", { paths: ["https://dli-test.obs.cn-north-4.myhuaweicloud.com:8443/a.jar"] }, `; no user info or port`],
+  ["user info in the URL", { paths: ["https://me:pw@dli-test.obs.cn-north-4.myhuaweicloud.com/a.jar"] }, `; no user info or port`],
+  ["package name starting with a dot", { paths: [`${OBS}/jobs/.hidden`] }, `must not start with '.' (got '.hidden')`],
+  ["package name with a space", { paths: [`${OBS}/jobs/my%20job.jar`] }, `(got 'my job.jar')`],
+  ["package name of 129 characters", { paths: [`${OBS}/${"n".repeat(129)}`] }, `the package name (last path segment) must be 1–128 characters`],
+  ["path not a string", { paths: [7] }, `  - paths[0]: 7 — an OBS object URL`],
+  ["duplicate path", { paths: [`${OBS}/a.jar`, `${OBS}/a.jar`] }, `  - paths[1]: "${OBS}/a.jar" — duplicate of paths[0]; list each object once`],
+  [
+    "two paths with the same package name",
+    { paths: [`${OBS}/v1/a.jar`, `${OBS}/v2/a.jar`] },
+    `  - paths[1]: "${OBS}/v2/a.jar" — package name 'a.jar' is already used by paths[0]; package names (last path segment) must be unique within a group`,
+  ],
+  ["empty region", { region: "" }, `  - region: "" — a Huawei Cloud region id such as cn-north-4 or ap-southeast-1`],
+  ["region in upper case", { region: "CN-NORTH-4" }, `  - region: "CN-NORTH-4" — a Huawei Cloud region id`],
+  ["region without number", { region: "cn-north" }, `  - region: "cn-north" — a Huawei Cloud region id`],
+  ["project id too short", { projectId: "abc" }, `  - projectId: "abc" — 32 lower-case hexadecimal characters (IAM project id), or leave it out`],
+  ["project id in upper case", { projectId: "0123456789ABCDEF0123456789ABCDEF" }, `  - projectId: "0123456789ABCDEF0123456789ABCDEF" — 32 lower-case`],
+  ["endpoint over plain http", { endpoint: "http://dli.cn-north-4.myhuaweicloud.com" }, `  - endpoint: "http://dli.cn-north-4.myhuaweicloud.com" — an https:// URL without path, query or fragment (http:// is allowed only for a loopback emulator`],
+  ["endpoint with a path", { endpoint: "https://dli.cn-north-4.myhuaweicloud.com/v2.0" }, `  - endpoint: "https://dli.cn-north-4.myhuaweicloud.com/v2.0" — an https:// URL`],
+  ["endpoint not a URL", { endpoint: "dli.cn-north-4" }, `  - endpoint: "dli.cn-north-4" — an https:// URL`],
+  ["wait timeout of 0", { waitTimeout: 0 }, `  - waitTimeout: 0 — a whole number of seconds from 1 to 43200`],
+  ["negative wait timeout", { waitTimeout: -5 }, `  - waitTimeout: -5 — a whole number of seconds`],
+  ["fractional wait timeout", { waitTimeout: 1.5 }, `  - waitTimeout: 1.5 — a whole number of seconds`],
+  ["wait timeout over 12 hours", { waitTimeout: Duration.hours(13) }, `  - waitTimeout: "46800s" — a whole number of seconds from 1 to 43200`],
+  ["wait timeout as a string", { waitTimeout: "30m" }, `  - waitTimeout: "30m" — a whole number of seconds`],
+  ["unknown removal policy", { removalPolicy: "keep" }, `  - removalPolicy: "keep" — one of RemovalPolicy.DESTROY ('destroy') or RemovalPolicy.RETAIN ('retain')`],
+  ["unknown resource type", { resourceType: "local_exec" }, `  - resourceType: "local_exec" — one of ResourceType.NULL_RESOURCE ('null_resource') or ResourceType.TERRAFORM_DATA ('terraform_data')`],
+];
+
+describe("bad props", () => {
+  test("the table has at least 30 cases", () => {
+    expect(BAD_PROPS.length).toBeGreaterThanOrEqual(30);
+  });
+
+  test.each(BAD_PROPS)("%s", (_what, overrides, fragment) => {
+    const message = errorOf(overrides);
+    expect(message).toContain(fragment);
+    expect(message.startsWith(`FilePackageGroup "stack/gatk" has 1 invalid prop:\n`)).toBe(true);
+  });
+
+  test("every problem at once, in field order, with the construct path and what to do", () => {
+    const message = errorOf({
+      group: "bad name",
+      paths: ["obs://b-1/k.jar", `${OBS}/ok.jar`, `${OBS}/ok.jar`],
+      region: "north",
+      waitTimeout: 0,
+    });
+    expect(message).toBe(
+      [
+        `FilePackageGroup "stack/gatk" has 5 invalid props:`,
+        `  - group: "bad name" — 1–64 characters: letters, digits, '.', '_' or '-'`,
+        `  - paths[0]: "obs://b-1/k.jar" — obs:// URIs are not accepted by the DLI package API; write the object URL instead: https://b-1.obs.{region}.myhuaweicloud.com/k.jar`,
+        `  - paths[2]: "${OBS}/ok.jar" — duplicate of paths[0]; list each object once`.replace("paths[0]", "paths[1]"),
+        `  - region: "north" — a Huawei Cloud region id such as cn-north-4 or ap-southeast-1`,
+        `  - waitTimeout: 0 — a whole number of seconds from 1 to 43200`,
+        `Fix the props listed above; nothing was synthesized for this construct.`,
+      ].join("\n"),
+    );
+  });
+
+  test("the error names the kind's class and the nested construct path", () => {
+    let message = "";
+    Testing.synthScope((scope) => {
+      const { Construct } = require("constructs");
+      const team = new Construct(scope, "team-a");
+      try {
+        new JarPackageGroup(team, "jobs", props({ group: "" }));
+      } catch (error) {
+        message = (error as Error).message;
+      }
+    });
+    expect(message).toMatch(/^JarPackageGroup "stack\/team-a\/jobs" has 1 invalid prop:/);
+  });
+
+  test("the engine reports a bad kind", () => {
+    expect(() =>
+      Testing.synthScope((scope) => {
+        new PackageGroup(scope, "g", { ...props(), kind: "zip" as any });
+      }),
+    ).toThrow(`PackageGroup "stack/g" has 1 invalid prop:\n  - kind: "zip" — one of file, jar, pyFile, modelFile`);
+  });
+
+  test("a long value is shortened in the message", () => {
+    const message = errorOf({ group: "x".repeat(500) });
+    expect(message).toContain(`"${"x".repeat(199)}…`);
+    expect(message).not.toContain("x".repeat(300));
+  });
+
+  test("nothing is added to the tree by a failed construct", () => {
+    const out = Testing.synthScope((scope) => {
+      try {
+        new FilePackageGroup(scope, "gatk", props({ group: "" }));
+      } catch {
+        // expected
+      }
+    });
+    expect(resources(JSON.parse(out))).toEqual([]);
+  });
+
+  test("accepted edge values", () => {
+    const out = Testing.synthScope((scope) => {
+      new FilePackageGroup(scope, "a", props({ group: "g".repeat(64), waitTimeout: 43200 }));
+      new FilePackageGroup(scope, "b", props({ group: "a.b_c-D9", waitTimeout: Duration.seconds(1) }));
+      new FilePackageGroup(scope, "c", props({ group: "eu", region: "eu-west-101", paths: ["https://my-bucket.obs.eu-west-101.myhuaweicloud.eu/x/y!z.zip"] }));
+      new FilePackageGroup(scope, "d", props({ group: "local", endpoint: "http://127.0.0.1:8080" }));
+      new FilePackageGroup(scope, "e", props({ group: "n128", paths: [`${OBS}/${"n".repeat(128)}`] }));
+    });
+    expect(resources(JSON.parse(out))).toHaveLength(10);
+  });
+});
+
+describe("tokens", () => {
+  const TOKEN_RULE = "must be known at synth time, not a token (it decides the group's identity, its package names or its lifecycle, which Terraform has to know before apply); pass a plain value";
+
+  test.each([
+    ["group", (v: TerraformVariable) => ({ group: v.stringValue })],
+    ["region", (v: TerraformVariable) => ({ region: v.stringValue })],
+    ["paths", (v: TerraformVariable) => ({ paths: v.listValue })],
+    ["paths[1]", (v: TerraformVariable) => ({ paths: [`${OBS}/a.jar`, `${OBS}/${v.stringValue}`] })],
+    ["waitTimeout", (v: TerraformVariable) => ({ waitTimeout: v.numberValue })],
+    ["removalPolicy", (v: TerraformVariable) => ({ removalPolicy: v.stringValue as RemovalPolicy })],
+  ])("a token in %s is rejected at synth time", (field, make) => {
+    let message = "";
+    Testing.synthScope((scope) => {
+      const v = new TerraformVariable(scope, "v", {});
+      try {
+        new FilePackageGroup(scope, "gatk", { ...props(), ...make(v) });
+      } catch (error) {
+        message = (error as Error).message;
+      }
+    });
+    expect(message.startsWith(`FilePackageGroup "stack/gatk" has 1 invalid prop:\n  - ${field}: `)).toBe(true);
+    expect(message).toContain(`  - ${field}: `);
+    expect(message).toContain(TOKEN_RULE);
+  });
+
+  test("projectId and endpoint may be tokens: passed through into both resources' triggers", () => {
+    const out = Testing.synthScope((scope) => {
+      const project = new TerraformVariable(scope, "project", {});
+      const endpoint = new TerraformVariable(scope, "endpoint", {});
+      new FilePackageGroup(scope, "gatk", {
+        ...props(),
+        projectId: project.stringValue,
+        endpoint: Fn.lower(endpoint.stringValue),
+        resourceType: ResourceType.TERRAFORM_DATA,
+      });
+    });
+    expect(out).toHaveResourceWithProperties(DataResource, {
+      triggers_replace: expect.objectContaining({ project_id: "${var.project}", endpoint: "${lower(var.endpoint)}" }),
+    });
+    const tf = JSON.parse(out);
+    for (const [, body] of resources(tf)) {
+      expect(body.triggers_replace.project_id).toBe("${var.project}");
+    }
+  });
+
+  test("a bad literal projectId is still rejected next to a token endpoint", () => {
+    let message = "";
+    Testing.synthScope((scope) => {
+      const endpoint = new TerraformVariable(scope, "endpoint", {});
+      try {
+        new FilePackageGroup(scope, "gatk", { ...props(), projectId: "nope", endpoint: endpoint.stringValue });
+      } catch (error) {
+        message = (error as Error).message;
+      }
+    });
+    expect(message).toContain(`  - projectId: "nope" — 32 lower-case`);
+    expect(message).not.toContain("endpoint");
+  });
+
+  test("the README documents the token rule", () => {
+    const readme = require("node:fs").readFileSync(require("node:path").join(__dirname, "..", "..", "README.md"), "utf8");
+    expect(readme).toContain("Tokens");
+    expect(readme).toMatch(/projectId.*endpoint.*may be tokens/s);
+  });
+});
+
+test("BUCKET helper is a valid OBS prefix", () => {
+  expect(BUCKET).toBe(OBS);
+});
