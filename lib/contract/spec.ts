@@ -105,6 +105,16 @@ export const RUNTIME_ENV = {
   dliEndpoint: ["HW_DLI_ENDPOINT"],
   iamEndpoint: ["HW_IAM_ENDPOINT"],
   region: ["HW_REGION_NAME"],
+  /** Most HTTP attempts per request, first one included (runtime default 6). */
+  maxAttempts: ["DLI_PACKAGES_MAX_ATTEMPTS"],
+  /** Base of the exponential full-jitter backoff, in ms (runtime default 500). */
+  retryBaseMs: ["DLI_PACKAGES_RETRY_BASE_MS"],
+  /** Longest single backoff delay, in ms (runtime default 20000). */
+  retryMaxDelayMs: ["DLI_PACKAGES_RETRY_MAX_DELAY_MS"],
+  /** Bound on the time one request may spend retrying, in ms (runtime default 120000). */
+  retryTotalMs: ["DLI_PACKAGES_RETRY_TOTAL_MS"],
+  /** Connect / headers / body timeout of each attempt, in ms (runtime default 30000). */
+  requestTimeoutMs: ["DLI_PACKAGES_REQUEST_TIMEOUT_MS"],
 } as const;
 
 /** Process exit codes of the `dli-packages` CLI. */

@@ -1,3 +1,95 @@
-// Placeholder entry of the `dli-packages` runtime CLI; replaced by the runtime issue.
-process.stderr.write("dli-packages: not implemented\n");
-process.exit(1);
+/**
+ * `dli-packages`: the apply-time CLI (design.md §4). Terraform provisioners run
+ * `node dli-packages.js upload-group` / `delete-group`; `ls` (and `diff`) are for people.
+ * Commands are loaded lazily: `--help` and usage errors never load undici.
+ * Exit codes (contract EXIT_CODES): 0 ok, 1 operation failed, 2 usage or configuration.
+ */
+import { parseArgs } from "node:util";
+import { EXIT_CODES } from "../contract/spec";
+import { ConfigError, exitCodeOf, oneLine } from "./errors";
+
+const MAIN_HELP = `Usage: dli-packages <command> [options]
+
+Commands:
+  upload-group   upload the group in the DLI_PACKAGES_* env vars, wait until READY, make it exact
+  delete-group   delete every package of the group in the DLI_PACKAGES_* env vars
+  ls             list live groups and packages (--group G, --kind K, --json)
+  diff <dir>     compare a synthesized stack (cdktf.out/stacks/<stack>) with what is live
+
+Run "dli-packages <command> --help" for details.
+Exit codes: 0 ok, 1 operation failed, 2 usage or configuration error (diff: 2 on drift).`;
+
+type Run = (argv: string[], env: NodeJS.ProcessEnv) => Promise<number>;
+
+const COMMANDS: Record<string, Run> = {
+  "upload-group": async (argv, env) => {
+    const { UPLOAD_GROUP_HELP, uploadGroup } = await import("./commands/upload-group");
+    if (parse(argv, {}, UPLOAD_GROUP_HELP).help) return help(UPLOAD_GROUP_HELP);
+    await uploadGroup(env);
+    return EXIT_CODES.ok;
+  },
+  "delete-group": async (argv, env) => {
+    const { DELETE_GROUP_HELP, deleteGroup } = await import("./commands/delete-group");
+    if (parse(argv, {}, DELETE_GROUP_HELP).help) return help(DELETE_GROUP_HELP);
+    await deleteGroup(env);
+    return EXIT_CODES.ok;
+  },
+  ls: async (argv, env) => {
+    const { LS_HELP, ls } = await import("./commands/ls");
+    const args = parse(argv, { group: { type: "string" }, kind: { type: "string" }, json: { type: "boolean" } }, LS_HELP);
+    if (args.help) return help(LS_HELP);
+    await ls(env, { group: args.group as string | undefined, kind: args.kind as string | undefined, json: args.json as boolean | undefined });
+    return EXIT_CODES.ok;
+  },
+  diff: async (argv, env) => {
+    const { DIFF_HELP, diff } = await import("./commands/diff");
+    const args = parse(argv, {}, DIFF_HELP, true);
+    if (args.help) return help(DIFF_HELP);
+    if (args.positionals.length !== 1) throw new ConfigError(`diff takes one synth directory (got ${args.positionals.length}); see dli-packages diff --help`);
+    return diff(env, args.positionals[0]);
+  },
+};
+
+type OptionSpec = Record<string, { type: "string" | "boolean" }>;
+
+function parse(argv: string[], options: OptionSpec, usage: string, positionals = false): Record<string, unknown> & { help?: boolean; positionals: string[] } {
+  try {
+    const { values, positionals: rest } = parseArgs({ args: argv, options: { ...options, help: { type: "boolean", short: "h" } }, allowPositionals: positionals, strict: true });
+    return { ...values, positionals: rest } as Record<string, unknown> & { help?: boolean; positionals: string[] };
+  } catch (error) {
+    throw new ConfigError(`${oneLine((error as Error).message)}\n${usage}`);
+  }
+}
+
+function help(text: string): number {
+  process.stdout.write(text + "\n");
+  return EXIT_CODES.ok;
+}
+
+export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    if (command === undefined || command === "--help" || command === "-h" || command === "help") {
+      if (command === undefined) {
+        process.stderr.write(MAIN_HELP + "\n");
+        return EXIT_CODES.usageOrConfig;
+      }
+      return help(MAIN_HELP);
+    }
+    const run = COMMANDS[command];
+    if (!run) throw new ConfigError(`unknown command ${JSON.stringify(command)}\n${MAIN_HELP}`);
+    return await run(rest, env);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const known = error instanceof Error && ["ConfigError", "OperationError", "ApiError", "TransportError", "ResponseShapeError"].includes(error.name);
+    process.stderr.write(`dli-packages: ${command ?? ""}${command ? ": " : ""}error: ${known ? message : `internal error: ${oneLine(message)}`}\n`);
+    return exitCodeOf(error);
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2), process.env).then(
+    (code) => process.exit(code),
+    () => process.exit(EXIT_CODES.operationFailed),
+  );
+}

@@ -1,0 +1,44 @@
+/**
+ * `dli-packages delete-group` — the identity resource's destroy-time provisioner (design.md §4):
+ * list the group, DELETE each package; 404 = already deleted; no group = nothing to do.
+ */
+import { identityFromEnvironment } from "../../contract/environment";
+import { createProgress, Progress } from "../progress";
+import { openSession } from "../session";
+import { specProblemsError } from "./spec-problems";
+
+export const DELETE_GROUP_HELP = `Usage: dli-packages delete-group
+
+Deletes every package of the group named by the DLI_PACKAGES_* identity variables (kind,
+group, region, optional project id and endpoint). A package already gone (404) and a group
+that does not exist count as deleted, so running it twice is safe.
+
+Credentials, endpoints and project as for upload-group (see dli-packages upload-group --help).
+Exit codes: 0 done, 1 failed, 2 usage or configuration.`;
+
+export async function deleteGroup(env: NodeJS.ProcessEnv, progress?: Progress): Promise<void> {
+  const parsed = identityFromEnvironment(env);
+  if (!parsed.ok) throw specProblemsError(parsed.problems);
+  const identity = parsed.identity;
+  const log = progress ?? createProgress(`delete-group ${identity.kind} group=${identity.group}`);
+  const session = await openSession({ region: identity.region, specProjectId: identity.projectId, specEndpoint: identity.endpoint, env, progress: log });
+  try {
+    const group = await session.client.getGroup(identity.group);
+    if (!group || group.packages.length === 0) {
+      log.step(`group ${identity.group} not found: nothing to delete`);
+      log.step("done");
+      return;
+    }
+    log.step(`deleting ${group.packages.length} package${group.packages.length === 1 ? "" : "s"}`);
+    const deleted: string[] = [];
+    const absent: string[] = [];
+    for (const pkg of group.packages) {
+      const result = await session.client.deletePackage(pkg.name, identity.group);
+      (result === "deleted" ? deleted : absent).push(pkg.name);
+    }
+    log.step(`deleted ${deleted.length}${deleted.length > 0 ? `: ${deleted.join(", ")}` : ""}${absent.length > 0 ? ` · already gone: ${absent.join(", ")}` : ""}`);
+    log.step(`done · ${session.requestCount()} API calls`);
+  } finally {
+    await session.close();
+  }
+}

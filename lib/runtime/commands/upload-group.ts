@@ -1,0 +1,53 @@
+/**
+ * `dli-packages upload-group` — the content resource's create-time provisioner (design.md §4):
+ * upload → wait until READY → converge → summary.
+ */
+import { specFromEnvironment } from "../../contract/environment";
+import { packageNameOf } from "../../contract/rules";
+import { converge } from "../converge";
+import { createProgress, Progress } from "../progress";
+import { openSession } from "../session";
+import { waitUntilReady } from "../wait-until-ready";
+import { specProblemsError } from "./spec-problems";
+
+export const UPLOAD_GROUP_HELP = `Usage: dli-packages upload-group
+
+Uploads the package group described by the DLI_PACKAGES_* environment variables (the
+synthesized provisioner sets them), waits until every package is READY (bounded by
+DLI_PACKAGES_WAIT_TIMEOUT_SECONDS), then deletes any package of the group the spec does not
+declare, so the group is exactly the spec.
+
+Credentials: HW_ACCESS_KEY + HW_SECRET_KEY (+ HW_SECURITY_TOKEN), or HUAWEICLOUD_SDK_AK +
+HUAWEICLOUD_SDK_SK (+ HUAWEICLOUD_SDK_SECURITY_TOKEN), or HW_AUTH_TOKEN.
+Endpoints: HW_DLI_ENDPOINT, HW_IAM_ENDPOINT override the defaults. Project: HW_PROJECT_ID.
+
+Exit codes: 0 done, 1 failed (API error, FAILED package, timeout), 2 usage or configuration.`;
+
+export async function uploadGroup(env: NodeJS.ProcessEnv, progress?: Progress): Promise<void> {
+  const parsed = specFromEnvironment(env);
+  if (!parsed.ok) throw specProblemsError(parsed.problems);
+  const spec = parsed.spec;
+  const log = progress ?? createProgress(`upload-group ${spec.kind} group=${spec.group}`);
+  const session = await openSession({ region: spec.region, specProjectId: spec.projectId, specEndpoint: spec.endpoint, env, progress: log });
+  try {
+    const names = spec.paths.map(packageNameOf);
+    const uploaded = await session.client.uploadGroup(spec.kind, spec.group, spec.paths);
+    log.step(`upload sent (${names.length} package${names.length === 1 ? "" : "s"})`);
+    const ready = await waitUntilReady({
+      client: session.client,
+      group: spec.group,
+      names,
+      timeoutMs: spec.waitTimeoutSeconds * 1000,
+      initial: uploaded,
+      onProgress: (n, total) => log.step(`waiting… ${n}/${total} READY`),
+    });
+    log.step(`${names.length}/${names.length} READY`);
+    // The latest view of the group (upload answer or last poll) lists what the group holds
+    // (dli-api.md §1.1 `resources`: "package names in the group"), so no extra listing is needed.
+    const deleted = await converge(session.client, ready, names);
+    log.step(`converged (deleted ${deleted.length}${deleted.length > 0 ? `: ${deleted.join(", ")}` : ""})`);
+    log.step(`done: group ${spec.group} = ${names.join(", ")} · project ${session.client.projectId} · ${session.requestCount()} API calls`);
+  } finally {
+    await session.close();
+  }
+}

@@ -1,0 +1,21 @@
+/**
+ * One line per step, with the time since the command started, written to stderr so that
+ * `ls --json` keeps stdout clean. Terraform prints provisioner output line by line in CI logs:
+ * `dli-packages: [0.4s] upload-group file group=gatk: upload sent (2 packages)`.
+ */
+export interface Progress {
+  step(message: string): void;
+}
+
+export function createProgress(context: string, write: (line: string) => void = (line) => process.stderr.write(line), now: () => number = () => performance.now()): Progress {
+  const started = now();
+  return {
+    step(message: string) {
+      const seconds = ((now() - started) / 1000).toFixed(1);
+      write(`dli-packages: [${seconds}s] ${context}: ${message}\n`);
+    },
+  };
+}
+
+/** For commands whose stdout is the product (ls, diff): no step lines. */
+export const silentProgress: Progress = { step() {} };

@@ -1,0 +1,94 @@
+/**
+ * Which failures are retried and how long to wait (design.md §4 "Every HTTP call",
+ * dli-api.md §5): 429, 500, 502, 503, 504, connection resets and timeouts; exponential backoff
+ * with full jitter, bounded by attempts and total time, honouring Retry-After. Pure functions,
+ * so the bounds are unit-tested without a network.
+ */
+import { RUNTIME_ENV } from "../contract/spec";
+import { ConfigError } from "./errors";
+
+export const RETRY_STATUSES: readonly number[] = [429, 500, 502, 503, 504];
+
+/** undici / Node error codes for resets and timeouts. ENOTFOUND is absent on purpose: a wrong host stays wrong. */
+export const RETRY_ERROR_CODES: readonly string[] = [
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "EPIPE",
+  "ETIMEDOUT",
+  "EAI_AGAIN",
+  "UND_ERR_SOCKET",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "UND_ERR_HEADERS_TIMEOUT",
+  "UND_ERR_BODY_TIMEOUT",
+  "UND_ERR_CLOSED",
+];
+
+export interface RetryBounds {
+  /** Attempts per request, the first included. */
+  readonly maxAttempts: number;
+  /** Backoff base: the n-th retry waits uniformly in [0, min(maxDelayMs, baseMs·2^(n-1))]. */
+  readonly baseMs: number;
+  readonly maxDelayMs: number;
+  /** No retry is scheduled that would end later than this after the first attempt started. */
+  readonly totalMs: number;
+  /** Connect, headers and body timeout of each attempt. */
+  readonly requestTimeoutMs: number;
+}
+
+export const DEFAULT_RETRY_BOUNDS: RetryBounds = { maxAttempts: 6, baseMs: 500, maxDelayMs: 20_000, totalMs: 120_000, requestTimeoutMs: 30_000 };
+
+export function retryBoundsFromEnvironment(env: NodeJS.ProcessEnv): RetryBounds {
+  const read = (name: string, fallback: number, min: number) => {
+    const text = env[name];
+    if (text === undefined || text.trim() === "") return fallback;
+    if (!/^[0-9]+$/.test(text.trim()) || Number(text) < min) throw new ConfigError(`${name}: ${JSON.stringify(text)} must be a whole number ≥ ${min}`);
+    return Number(text);
+  };
+  return {
+    maxAttempts: read(RUNTIME_ENV.maxAttempts[0], DEFAULT_RETRY_BOUNDS.maxAttempts, 1),
+    baseMs: read(RUNTIME_ENV.retryBaseMs[0], DEFAULT_RETRY_BOUNDS.baseMs, 0),
+    maxDelayMs: read(RUNTIME_ENV.retryMaxDelayMs[0], DEFAULT_RETRY_BOUNDS.maxDelayMs, 0),
+    totalMs: read(RUNTIME_ENV.retryTotalMs[0], DEFAULT_RETRY_BOUNDS.totalMs, 0),
+    requestTimeoutMs: read(RUNTIME_ENV.requestTimeoutMs[0], DEFAULT_RETRY_BOUNDS.requestTimeoutMs, 1),
+  };
+}
+
+/** Full jitter (AWS architecture blog "Exponential Backoff and Jitter"): spreads a burst of clients. */
+export function fullJitterDelay(retryNumber: number, bounds: Pick<RetryBounds, "baseMs" | "maxDelayMs">, random: () => number = Math.random): number {
+  const ceiling = Math.min(bounds.maxDelayMs, bounds.baseMs * 2 ** Math.max(0, retryNumber - 1));
+  return Math.floor(random() * ceiling);
+}
+
+/** `Retry-After` as seconds or an HTTP date → ms; undefined when absent or unreadable. */
+export function retryAfterMs(value: string | string[] | undefined, now: number = Date.now()): number | undefined {
+  const text = Array.isArray(value) ? value[0] : value;
+  if (!text) return undefined;
+  if (/^\s*[0-9]+(\.[0-9]+)?\s*$/.test(text)) return Math.round(Number(text) * 1000);
+  const date = Date.parse(text);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+export type RetryDecision = { readonly retry: true; readonly delayMs: number } | { readonly retry: false; readonly reason: string };
+
+export interface FailedAttempt {
+  /** HTTP status when an answer came, else undefined. */
+  readonly status?: number;
+  /** Error code when no answer came. */
+  readonly code?: string;
+  readonly retryAfter?: string | string[];
+  /** Attempts made so far (≥ 1). */
+  readonly attempts: number;
+  /** ms since the first attempt started. */
+  readonly elapsedMs: number;
+}
+
+export function decideRetry(failed: FailedAttempt, bounds: RetryBounds, random: () => number = Math.random, now: number = Date.now()): RetryDecision {
+  const retryable = failed.status !== undefined ? RETRY_STATUSES.includes(failed.status) : failed.code !== undefined && RETRY_ERROR_CODES.includes(failed.code);
+  if (!retryable) return { retry: false, reason: "not retryable" };
+  if (failed.attempts >= bounds.maxAttempts) return { retry: false, reason: `${failed.attempts} attempts made (${RUNTIME_ENV.maxAttempts[0]}=${bounds.maxAttempts})` };
+  const delayMs = retryAfterMs(failed.retryAfter, now) ?? fullJitterDelay(failed.attempts, bounds, random);
+  if (failed.elapsedMs + delayMs > bounds.totalMs) {
+    return { retry: false, reason: `the next retry would pass ${RUNTIME_ENV.retryTotalMs[0]}=${bounds.totalMs}` };
+  }
+  return { retry: true, delayMs };
+}

@@ -1,0 +1,186 @@
+/**
+ * HTTP for every runtime call: one keep-alive undici Agent per process, composed as
+ *   retry interceptor → signing interceptor → Agent
+ * so undici's RetryHandler re-dispatches through the signer and every attempt carries a fresh
+ * X-Sdk-Date and signature (APIG rejects dates >15 min off, dli-api.md §4.1 step 1; a long
+ * backoff must not reuse a stale one). The retry decision and delays are our own `retry`
+ * function (retry-policy.ts): undici's default has no jitter and no total-time bound.
+ */
+import type { Dispatcher } from "undici";
+import Agent from "undici/lib/dispatcher/agent";
+import retryInterceptor from "undici/lib/interceptor/retry";
+import { Credentials } from "./credentials";
+import { ApiError, ResponseShapeError, TransportError } from "./errors";
+import { decideRetry, RETRY_ERROR_CODES, RETRY_STATUSES, RetryBounds } from "./retry-policy";
+import { buildQuery } from "./signer";
+
+export interface HttpRequest {
+  readonly method: "GET" | "POST" | "DELETE" | "PUT";
+  /** Path below the endpoint, already percent-encoded per segment. */
+  readonly path: string;
+  readonly query?: Readonly<Record<string, string | undefined>>;
+  /** Sent as JSON. */
+  readonly json?: unknown;
+  /** Sent as `X-Project-Id` (DLI calls). */
+  readonly projectId?: string;
+}
+
+export interface HttpResponse {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly text: string;
+  readonly requestId?: string;
+  readonly attempts: number;
+}
+
+export interface Transport {
+  /** Send with retries; resolves with any final answer (the caller decides what is an error). */
+  send(endpoint: URL, request: HttpRequest): Promise<HttpResponse>;
+  close(): Promise<void>;
+}
+
+/** Called before each retry, for the progress log (never sees headers). */
+export type RetryListener = (event: { method: string; path: string; attempt: number; delayMs: number; cause: string }) => void;
+
+const USER_AGENT = "cdktf-dli-packages-runtime/0.1";
+
+export function createTransport(credentials: Credentials, bounds: RetryBounds, onRetry?: RetryListener): Transport {
+  const agent = new Agent({
+    keepAliveTimeout: 10_000,
+    connect: { timeout: bounds.requestTimeoutMs },
+    headersTimeout: bounds.requestTimeoutMs,
+    bodyTimeout: bounds.requestTimeoutMs,
+  });
+
+  // Runs once per attempt (the retry interceptor sits outside it): sign what is about to go out.
+  const signing = (dispatch: Dispatcher["dispatch"]): Dispatcher["dispatch"] =>
+    function sign(opts, handler) {
+      const [path, query = ""] = String(opts.path).split("?", 2);
+      const headers = credentials.authorize({
+        method: opts.method,
+        path,
+        query,
+        headers: (opts.headers ?? {}) as Record<string, string>,
+        body: typeof opts.body === "string" ? opts.body : undefined,
+        projectId: (opts as { projectId?: string }).projectId,
+      });
+      return dispatch({ ...opts, headers }, handler);
+    };
+  const dispatcher = agent.compose(signing, retryInterceptor({}));
+
+  return {
+    async send(endpoint, request) {
+      const base = endpoint.pathname.replace(/\/+$/, "");
+      const query = request.query ? buildQuery(request.query) : "";
+      const path = base + request.path + (query ? `?${query}` : "");
+      const body = request.json === undefined ? undefined : JSON.stringify(request.json);
+      const started = Date.now();
+      let retries = 0;
+      // Per-request retry options: our decision function, every method allowed (POST included:
+      // a same-name group upload replaces the group (dli-api.md §1.1, §5), and under merge
+      // semantics re-sending the same paths yields the same packages; converge() then removes
+      // anything extra. DELETE is safe: a repeated one answers 404, which means "already deleted").
+      const retryOptions = {
+        throwOnError: false,
+        methods: ["GET", "POST", "DELETE", "PUT"],
+        statusCodes: [...RETRY_STATUSES],
+        errorCodes: [...RETRY_ERROR_CODES],
+        retry(err: Error & { statusCode?: number; code?: string; headers?: Record<string, string | string[]> }, _context: unknown, callback: (err?: Error | null) => void) {
+          const status = err.code === "UND_ERR_REQ_RETRY" || err.statusCode !== undefined ? err.statusCode : undefined;
+          const decision = decideRetry(
+            { status, code: status === undefined ? err.code : undefined, retryAfter: err.headers?.["retry-after"], attempts: retries + 1, elapsedMs: Date.now() - started },
+            bounds,
+          );
+          if (!decision.retry) return callback(err);
+          retries++;
+          onRetry?.({ method: request.method, path: path.split("?")[0], attempt: retries + 1, delayMs: decision.delayMs, cause: status !== undefined ? `HTTP ${status}` : (err.code ?? err.message) });
+          setTimeout(() => callback(null), decision.delayMs);
+        },
+      };
+      const headers: Record<string, string> = { host: endpoint.host, "user-agent": USER_AGENT, "content-type": "application/json" };
+      try {
+        const response = await dispatchOnce(dispatcher, {
+          origin: endpoint.origin,
+          path,
+          method: request.method,
+          headers,
+          body,
+          projectId: request.projectId,
+          retryOptions,
+        } as Dispatcher.DispatchOptions);
+        const requestId = headerValue(response.headers["x-request-id"]) ?? headerValue(response.headers["x-iam-trace-id"]);
+        return { ...response, requestId, attempts: retries + 1 };
+      } catch (error) {
+        const e = error as Error & { code?: string };
+        throw new TransportError(request.method, path.split("?")[0], e.code, e.message, retries + 1);
+      }
+    },
+    close: () => agent.close(),
+  };
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** Collect one answer through the new-style undici handler API (no `undici.request`: see undici-modules.d.ts). */
+function dispatchOnce(dispatcher: Dispatcher, options: Dispatcher.DispatchOptions): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string }> {
+  return new Promise((resolve, reject) => {
+    let status = 0;
+    let headers: Record<string, string | string[] | undefined> = {};
+    const chunks: Buffer[] = [];
+    dispatcher.dispatch(options, {
+      onRequestStart() {},
+      onResponseStart(_controller, statusCode, responseHeaders) {
+        status = statusCode;
+        headers = responseHeaders as Record<string, string | string[] | undefined>;
+        chunks.length = 0;
+      },
+      onResponseData(_controller, chunk) {
+        chunks.push(chunk);
+      },
+      onResponseEnd() {
+        resolve({ status, headers, text: Buffer.concat(chunks).toString("utf8") });
+      },
+      onResponseError(_controller, error) {
+        reject(error);
+      },
+    } as Dispatcher.DispatchHandler);
+  });
+}
+
+/** The error body shapes seen in the reference (dli-api.md §2, §4.3) plus Keystone's. */
+export function errorFromResponse(method: string, path: string, response: HttpResponse): ApiError {
+  let code: string | undefined;
+  let message: string | undefined;
+  let bodyRequestId: string | undefined;
+  try {
+    const body = JSON.parse(response.text) as Record<string, any>;
+    if (body && typeof body === "object") {
+      code = str(body.error_code) ?? str(body.code) ?? str(body.error?.code);
+      message = str(body.error_msg) ?? str(body.message) ?? str(body.error?.message) ?? str(body.error?.title);
+      bodyRequestId = str(body.request_id);
+    }
+  } catch {
+    message = response.text ? response.text.slice(0, 200) : undefined;
+  }
+  return new ApiError({ method, path, status: response.status, code, message, requestId: response.requestId ?? bodyRequestId, attempts: response.attempts });
+}
+
+function str(value: unknown): string | undefined {
+  return typeof value === "string" && value !== "" ? value : typeof value === "number" ? String(value) : undefined;
+}
+
+/** Parse a success body as a JSON object, or throw a one-line shape error. */
+export function jsonObject(method: string, path: string, response: HttpResponse): Record<string, unknown> {
+  let body: unknown;
+  try {
+    body = JSON.parse(response.text);
+  } catch {
+    throw new ResponseShapeError(method, path, `HTTP ${response.status} with a body that is not JSON (${JSON.stringify(response.text.slice(0, 80))})`, response.requestId);
+  }
+  if (typeof body !== "object" || body === null || Array.isArray(body)) {
+    throw new ResponseShapeError(method, path, `HTTP ${response.status} with a JSON ${Array.isArray(body) ? "array" : typeof body}, expected an object`, response.requestId);
+  }
+  return body as Record<string, unknown>;
+}
