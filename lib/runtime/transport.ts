@@ -44,13 +44,26 @@ export type RetryListener = (event: { method: string; path: string; attempt: num
 
 const USER_AGENT = "cdktf-dli-packages-runtime/0.1";
 
-export function createTransport(credentials: Credentials, bounds: RetryBounds, onRetry?: RetryListener): Transport {
-  const agent = new Agent({
-    keepAliveTimeout: 10_000,
-    connect: { timeout: bounds.requestTimeoutMs },
-    headersTimeout: bounds.requestTimeoutMs,
-    bodyTimeout: bounds.requestTimeoutMs,
-  });
+/** Seams for tests that pin exact retry sequences (undici MockAgent, a stepping clock). */
+export interface TransportSeams {
+  /** @default one keep-alive Agent with the bounds' timeouts */
+  readonly dispatcher?: Dispatcher;
+  /** Clock for X-Sdk-Date. @default new Date() */
+  readonly clock?: () => Date;
+  /** Jitter source. @default Math.random */
+  readonly random?: () => number;
+}
+
+export function createTransport(credentials: Credentials, bounds: RetryBounds, onRetry?: RetryListener, seams: TransportSeams = {}): Transport {
+  const agent =
+    seams.dispatcher ??
+    new Agent({
+      keepAliveTimeout: 10_000,
+      connect: { timeout: bounds.requestTimeoutMs },
+      headersTimeout: bounds.requestTimeoutMs,
+      bodyTimeout: bounds.requestTimeoutMs,
+    });
+  const clock = seams.clock ?? (() => new Date());
 
   // Runs once per attempt (the retry interceptor sits outside it): sign what is about to go out.
   const signing = (dispatch: Dispatcher["dispatch"]): Dispatcher["dispatch"] =>
@@ -63,7 +76,7 @@ export function createTransport(credentials: Credentials, bounds: RetryBounds, o
         headers: (opts.headers ?? {}) as Record<string, string>,
         body: typeof opts.body === "string" ? opts.body : undefined,
         projectId: (opts as { projectId?: string }).projectId,
-      });
+      }, clock());
       return dispatch({ ...opts, headers }, handler);
     };
   const dispatcher = agent.compose(signing, retryInterceptor({}));
@@ -90,11 +103,15 @@ export function createTransport(credentials: Credentials, bounds: RetryBounds, o
           const decision = decideRetry(
             { status, code: status === undefined ? err.code : undefined, retryAfter: err.headers?.["retry-after"], attempts: retries + 1, elapsedMs: Date.now() - started },
             bounds,
+            seams.random,
           );
           if (!decision.retry) return callback(err);
           retries++;
           onRetry?.({ method: request.method, path: path.split("?")[0], attempt: retries + 1, delayMs: decision.delayMs, cause: status !== undefined ? `HTTP ${status}` : (err.code ?? err.message) });
-          setTimeout(() => callback(null), decision.delayMs);
+          // A zero delay (full jitter can draw 0) answers synchronously: no timer needed, and
+          // MockAgent, which does not honour pause(), then sees the retry decision in time.
+          if (decision.delayMs === 0) callback(null);
+          else setTimeout(() => callback(null), decision.delayMs);
         },
       };
       const headers: Record<string, string> = { host: endpoint.host, "user-agent": USER_AGENT, "content-type": "application/json" };

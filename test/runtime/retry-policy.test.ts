@@ -1,0 +1,66 @@
+/** The pure retry rules: which failures retry, full-jitter bounds, Retry-After, attempt and time bounds. */
+import { decideRetry, DEFAULT_RETRY_BOUNDS, fullJitterDelay, retryAfterMs, retryBoundsFromEnvironment } from "../../lib/runtime/retry-policy";
+import { pollInterval, readiness } from "../../lib/runtime/wait-until-ready";
+import { extraPackages } from "../../lib/runtime/converge";
+
+const bounds = { ...DEFAULT_RETRY_BOUNDS, maxAttempts: 5, baseMs: 100, maxDelayMs: 1000, totalMs: 10_000 };
+
+test.each([429, 500, 502, 503, 504])("HTTP %i is retried", (status) => {
+  expect(decideRetry({ status, attempts: 1, elapsedMs: 0 }, bounds, () => 0.5).retry).toBe(true);
+});
+
+test.each([400, 401, 403, 404, 409, 413, 501])("HTTP %i is never retried", (status) => {
+  expect(decideRetry({ status, attempts: 1, elapsedMs: 0 }, bounds)).toEqual({ retry: false, reason: "not retryable" });
+});
+
+test.each(["ECONNRESET", "UND_ERR_SOCKET", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_CONNECT_TIMEOUT", "UND_ERR_BODY_TIMEOUT"])("%s is retried", (code) => {
+  expect(decideRetry({ code, attempts: 1, elapsedMs: 0 }, bounds, () => 0).retry).toBe(true);
+});
+
+test("ENOTFOUND (a wrong host) is not retried", () => {
+  expect(decideRetry({ code: "ENOTFOUND", attempts: 1, elapsedMs: 0 }, bounds).retry).toBe(false);
+});
+
+test("full jitter: the n-th retry waits in [0, min(max, base·2^(n-1)))", () => {
+  expect(fullJitterDelay(1, bounds, () => 0.999)).toBe(99);
+  expect(fullJitterDelay(3, bounds, () => 0.999)).toBe(399);
+  expect(fullJitterDelay(10, bounds, () => 0.999)).toBe(999);
+  expect(fullJitterDelay(3, bounds, () => 0)).toBe(0);
+});
+
+test("Retry-After in seconds or as an HTTP date wins over the backoff", () => {
+  expect(retryAfterMs("2")).toBe(2000);
+  expect(retryAfterMs(new Date(10_000).toUTCString(), 7_000)).toBe(3000);
+  expect(retryAfterMs("soon")).toBeUndefined();
+  expect(decideRetry({ status: 429, retryAfter: "3", attempts: 1, elapsedMs: 0 }, bounds, () => 0)).toEqual({ retry: true, delayMs: 3000 });
+});
+
+test("the attempt bound and the total-time bound stop retries", () => {
+  expect(decideRetry({ status: 503, attempts: 5, elapsedMs: 0 }, bounds).retry).toBe(false);
+  expect(decideRetry({ status: 503, retryAfter: "11", attempts: 1, elapsedMs: 0 }, bounds).retry).toBe(false);
+  expect(decideRetry({ status: 503, attempts: 2, elapsedMs: 9_990 }, bounds, () => 0.5).retry).toBe(false);
+});
+
+test("bounds come from DLI_PACKAGES_* variables, with defaults", () => {
+  expect(retryBoundsFromEnvironment({})).toEqual(DEFAULT_RETRY_BOUNDS);
+  expect(retryBoundsFromEnvironment({ DLI_PACKAGES_MAX_ATTEMPTS: "2", DLI_PACKAGES_RETRY_TOTAL_MS: "50" })).toMatchObject({ maxAttempts: 2, totalMs: 50 });
+  expect(() => retryBoundsFromEnvironment({ DLI_PACKAGES_MAX_ATTEMPTS: "0" })).toThrow(/DLI_PACKAGES_MAX_ATTEMPTS: "0" must be a whole number ≥ 1/);
+});
+
+test("polling starts soon, grows ×1.5 and stays at most 2 s", () => {
+  expect([0, 1, 2, 3, 4, 5, 6].map((n) => pollInterval(n))).toEqual([250, 375, 563, 844, 1266, 1898, 2000]);
+});
+
+test("readiness: FAILED wins, statuses compared upper-cased by the client, missing packages pending", () => {
+  const group = (statuses: Record<string, string>) => ({ name: "g", packages: Object.entries(statuses).map(([name, status]) => ({ name, status })) });
+  expect(readiness(group({ a: "READY", b: "READY" }), ["a", "b"])).toEqual({ state: "ready" });
+  expect(readiness(group({ a: "READY" }), ["a", "b"])).toEqual({ state: "pending", ready: 1 });
+  expect(readiness(group({ a: "FAILED", b: "UPLOADING" }), ["a", "b"])).toMatchObject({ state: "failed", failed: [{ name: "a" }] });
+  expect(readiness(undefined, ["a"])).toEqual({ state: "pending", ready: 0 });
+});
+
+test("converge deletes exactly the undeclared packages", () => {
+  const group = { name: "g", packages: ["a", "b", "c"].map((name) => ({ name, status: "READY" })) };
+  expect(extraPackages(group, ["a", "c", "d"])).toEqual(["b"]);
+  expect(extraPackages(undefined, ["a"])).toEqual([]);
+});

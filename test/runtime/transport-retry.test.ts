@@ -1,0 +1,72 @@
+/**
+ * Exact retry sequences, pinned with undici's MockAgent under the real transport (the
+ * emulator covers real HTTP flows): every attempt is re-signed with a fresh X-Sdk-Date, the
+ * body is re-sent, POST is retried, a 4xx is not. Jitter is pinned to 0: MockAgent delivers a
+ * reply synchronously and ignores pause(), so the retry decision must not wait for a timer.
+ */
+import { MockAgent } from "undici";
+import { verifySignature } from "../../lib/emulator";
+import { credentialsFromEnvironment } from "../../lib/runtime/credentials";
+import { DEFAULT_RETRY_BOUNDS } from "../../lib/runtime/retry-policy";
+import { createTransport } from "../../lib/runtime/transport";
+
+const ORIGIN = "https://dli.cn-north-4.myhuaweicloud.com";
+const SK = "transport-test-sk";
+const bounds = { ...DEFAULT_RETRY_BOUNDS, maxAttempts: 4, baseMs: 1, maxDelayMs: 2 };
+
+function setUp() {
+  const mock = new MockAgent();
+  mock.disableNetConnect();
+  const seen: { headers: Record<string, string>; body: string; path: string }[] = [];
+  let minute = 0;
+  const clock = () => new Date(Date.UTC(2026, 0, 1, 0, minute++, 0));
+  const transport = createTransport(credentialsFromEnvironment({ HW_ACCESS_KEY: "AK", HW_SECRET_KEY: SK }), bounds, undefined, { dispatcher: mock, clock, random: () => 0 });
+  const record = (status: number, body: unknown, headers: Record<string, string> = {}) => (opts: any) => {
+    seen.push({ headers: { ...opts.headers }, body: String(opts.body), path: opts.path });
+    return { statusCode: status, data: JSON.stringify(body), responseOptions: { headers: { "x-request-id": `req-${seen.length}`, ...headers } } };
+  };
+  return { mock, seen, transport, record, pool: mock.get(ORIGIN) };
+}
+
+test("503, 429, then 201: three attempts, each freshly signed, same body, POST retried", async () => {
+  const { seen, transport, record, pool } = setUp();
+  const path = "/v2.0/p/resources/jars";
+  pool.intercept({ path, method: "POST" }).reply(record(503, { error_code: "DLI.0999", error_msg: "busy" }));
+  pool.intercept({ path, method: "POST" }).reply(record(429, { error_code: "APIGW.0308", error_msg: "throttled" }));
+  pool.intercept({ path, method: "POST" }).reply(record(201, { group_name: "g" }));
+  const response = await transport.send(new URL(ORIGIN), { method: "POST", path, json: { paths: ["x"], group: "g" }, projectId: "p" });
+  expect(response.status).toBe(201);
+  expect(response.attempts).toBe(3);
+  expect(response.requestId).toBe("req-3");
+  expect(seen.map((s) => s.headers["x-sdk-date"])).toEqual(["20260101T000000Z", "20260101T000100Z", "20260101T000200Z"]);
+  expect(new Set(seen.map((s) => s.headers.authorization)).size).toBe(3);
+  for (const attempt of seen) {
+    expect(attempt.body).toBe('{"paths":["x"],"group":"g"}');
+    const verdict = verifySignature(
+      { method: "POST", path, query: "", headers: attempt.headers, body: attempt.body },
+      { secretFor: () => SK, now: Date.parse("2026-01-01T00:01:00Z"), maxClockSkewMs: 15 * 60_000 },
+    );
+    expect(verdict).toMatchObject({ ok: true });
+  }
+  await transport.close();
+});
+
+test("a 404 is answered at once: one attempt", async () => {
+  const { seen, transport, record, pool } = setUp();
+  pool.intercept({ path: "/v2.0/p/resources/x.jar?group=g", method: "DELETE" }).reply(record(404, { error_code: "DLI.0023", error_msg: "gone" }));
+  const response = await transport.send(new URL(ORIGIN), { method: "DELETE", path: "/v2.0/p/resources/x.jar", query: { group: "g" } });
+  expect(response.status).toBe(404);
+  expect(seen).toHaveLength(1);
+  await transport.close();
+});
+
+test("500 on every attempt: the last answer comes back after maxAttempts", async () => {
+  const { seen, transport, record, pool } = setUp();
+  pool.intercept({ path: "/v2.0/p/resources", method: "GET" }).reply(record(500, { error_code: "DLI.0999", error_msg: "down" })).times(10);
+  const response = await transport.send(new URL(ORIGIN), { method: "GET", path: "/v2.0/p/resources" });
+  expect(response.status).toBe(500);
+  expect(response.attempts).toBe(4);
+  expect(seen).toHaveLength(4);
+  expect(JSON.parse(response.text)).toEqual({ error_code: "DLI.0999", error_msg: "down" });
+  await transport.close();
+});
