@@ -9,6 +9,17 @@ import { fileURLToPath } from "node:url";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const outfile = join(root, "dist", "runtime", "dli-packages.js");
 
+// undici's HTTP/2 client loads node:http2 just to read constants; the runtime never uses
+// HTTP/2, so it gets lib/runtime/http2-shim.js (start-up time, see bench/runtime.bench.mjs).
+const http2Shim = {
+  name: "http2-shim",
+  setup(build) {
+    build.onResolve({ filter: /^node:http2$/ }, (args) =>
+      args.importer.endsWith("http2-shim.js") ? undefined : { path: join(root, "lib", "runtime", "http2-shim.js") },
+    );
+  },
+};
+
 await build({
   entryPoints: [join(root, "lib", "runtime", "cli.ts")],
   outfile,
@@ -20,5 +31,6 @@ await build({
   legalComments: "none",
   banner: { js: "#!/usr/bin/env node" },
   logLevel: "warning",
+  plugins: [http2Shim],
 });
 chmodSync(outfile, 0o755);

@@ -5,6 +5,7 @@
  * Exit codes (contract EXIT_CODES): 0 ok, 1 operation failed, 2 usage or configuration.
  */
 import { parseArgs } from "node:util";
+import { setFlagsFromString } from "node:v8";
 import { EXIT_CODES } from "../contract/spec";
 import { ConfigError, exitCodeOf, oneLine } from "./errors";
 
@@ -88,6 +89,11 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
 }
 
 if (require.main === module) {
+  // undici parses HTTP with llhttp compiled to WebAssembly. V8 tiers hot wasm functions up with
+  // TurboFan on background threads, and process exit waits for those compile jobs: ~250 ms on
+  // a 2-CPU CI machine, longer than the whole upload-group run. A handful of requests gain
+  // nothing from optimized parsing, so this process stays on the baseline (Liftoff) tier.
+  setFlagsFromString("--liftoff-only");
   main(process.argv.slice(2), process.env).then(
     (code) => process.exit(code),
     () => process.exit(EXIT_CODES.operationFailed),

@@ -132,7 +132,9 @@ export function createTransport(credentials: Credentials, bounds: RetryBounds, o
         throw new TransportError(request.method, path.split("?")[0], e.code, e.message, retries + 1);
       }
     },
-    close: () => agent.close(),
+    // destroy, not close: close() waits for idle keep-alive sockets to wind down (~250 ms on
+    // loopback), which is most of a short command's wall time; nothing is in flight here.
+    close: () => (seams.dispatcher ? seams.dispatcher.close() : agent.destroy()),
   };
 }
 

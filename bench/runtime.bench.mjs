@@ -1,0 +1,98 @@
+// bench/runtime: (a) API calls per operation for a 20-package group, counted from the
+// emulator's request log, beside the Terraform provider's per-package pattern; (b) the
+// `upload-group` process wall time against the emulator vs `node -e 0` (median of N), as a
+// ratio (target ≤ 1.5×: the bundle's load time matters under `terraform apply`).
+// Needs `npm run build` (uses dist/). The emulator runs in this process; the CLI is spawned
+// asynchronously so the emulator keeps answering.
+import { spawn } from "node:child_process";
+import { statSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const require = createRequire(import.meta.url);
+const { startEmulator } = require(join(root, "dist", "lib", "emulator", "index.js"));
+const bundle = join(root, "dist", "runtime", "dli-packages.js");
+const RUNS = Number(process.env.BENCH_RUNS ?? 15);
+const PACKAGES = 20;
+
+function run(args, env) {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(process.execPath, args, { env: { PATH: process.env.PATH, ...env }, stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("error", reject);
+    child.on("close", (code) => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      if (code !== 0) reject(new Error(`${args.join(" ")} exited ${code}: ${stderr}`));
+      else resolve(ms);
+    });
+  });
+}
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+};
+
+function specEnv(group, paths) {
+  return {
+    DLI_PACKAGES_SPEC_VERSION: "1",
+    DLI_PACKAGES_KIND: "jar",
+    DLI_PACKAGES_GROUP: group,
+    DLI_PACKAGES_PATHS: JSON.stringify(paths),
+    DLI_PACKAGES_REGION: "cn-north-4",
+    DLI_PACKAGES_WAIT_TIMEOUT_SECONDS: "60",
+    DLI_PACKAGES_REMOVAL_POLICY: "destroy",
+  };
+}
+
+const emulator = await startEmulator({ port: 0, throttlePerSecond: 0 });
+try {
+  const paths = Array.from({ length: PACKAGES }, (_, i) => `https://bench-bucket.obs.cn-north-4.myhuaweicloud.com/pkg-${i}.jar`);
+  const env = { ...emulator.env, ...specEnv("bench", paths) };
+
+  // (a) API calls per operation
+  const count = async (args) => {
+    emulator.clearRequests();
+    await run([bundle, ...args], env);
+    return emulator.requests().length;
+  };
+  const upload = await count(["upload-group"]);
+  const rerun = await count(["upload-group"]);
+  const remove = await count(["delete-group"]);
+  console.log(`(a) API calls for a ${PACKAGES}-package group (emulator request log), runtime vs provider per-package pattern`);
+  console.log(`    upload-group          ${String(upload).padStart(3)}   provider: ${2 * PACKAGES} (one create + one read per package)   ratio ${(upload / (2 * PACKAGES)).toFixed(3)}`);
+  console.log(`    re-run (same spec)    ${String(rerun).padStart(3)}   provider: ${PACKAGES} (refresh reads one per package; terraform does not re-run our provisioner at all: 0)`);
+  console.log(`    delete-group          ${String(remove).padStart(3)}   provider: ${2 * PACKAGES} (one read + one delete per package)   ratio ${(remove / (2 * PACKAGES)).toFixed(3)}`);
+  const emulatorAsync = await startEmulator({ port: 0, throttlePerSecond: 0, readyDelayMs: 2000 });
+  try {
+    emulatorAsync.clearRequests();
+    const asyncMs = await run([bundle, "upload-group"], { ...emulatorAsync.env, ...specEnv("bench-async", paths) });
+    console.log(`    upload-group, 2 s async READY: ${emulatorAsync.requests().length} calls, ${(asyncMs / 1000).toFixed(2)} s wall (floor 2 s + start-up; ratio ${(asyncMs / 2000).toFixed(2)}×)`);
+  } finally {
+    await emulatorAsync.close();
+  }
+
+  // (b) wall time vs node -e 0, interleaved so machine noise hits both alike
+  const baseline = [];
+  const runtime = [];
+  await run(["-e", "0"], {});
+  await run([bundle, "upload-group"], env);
+  for (let i = 0; i < RUNS; i++) {
+    baseline.push(await run(["-e", "0"], {}));
+    runtime.push(await run([bundle, "upload-group"], env));
+  }
+  const b = median(baseline);
+  const r = median(runtime);
+  const ratio = r / b;
+  console.log(`(b) upload-group wall time (${PACKAGES} packages, synchronous READY), median of ${RUNS}`);
+  console.log(`    node -e 0           ${b.toFixed(1)} ms`);
+  console.log(`    upload-group        ${r.toFixed(1)} ms`);
+  console.log(`    ratio               ${ratio.toFixed(2)}× (target ≤ 1.5×)   bundle ${(statSync(bundle).size / 1024).toFixed(0)} KiB`);
+  if (ratio > 1.5) process.exitCode = 1;
+} finally {
+  await emulator.close();
+}
