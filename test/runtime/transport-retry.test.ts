@@ -70,3 +70,19 @@ test("500 on every attempt: the last answer comes back after maxAttempts", async
   expect(JSON.parse(response.text)).toEqual({ error_code: "DLI.0999", error_msg: "down" });
   await transport.close();
 });
+
+describe("response bodies are validated: an unexpected shape is a one-line error, not a crash", () => {
+  const { DliClient } = require("../../lib/runtime/dli-client") as typeof import("../../lib/runtime/dli-client");
+  test.each([
+    ["a list whose groups is not a list", "GET", "/v2.0/p/resources", 200, '{"groups":"nope"}', /GET \/v2\.0\/p\/resources → unexpected response: "groups" is string, expected a list · X-Request-Id req-1/],
+    ["a package without status", "GET", "/v2.0/p/resources", 200, '{"groups":[{"group_name":"g","details":[{"resource_name":"a.jar"}]}]}', /group g: package a\.jar has no "status"/],
+    ["an upload answered with HTML", "POST", "/v2.0/p/resources/jars", 201, "<html>gateway</html>", /HTTP 201 with a body that is not JSON/],
+  ])("%s", async (_name, method, path, status, body, message) => {
+    const { transport, pool } = setUp();
+    pool.intercept({ path, method }).reply(status, body, { headers: { "x-request-id": "req-1" } });
+    const client = new DliClient(transport, new URL(ORIGIN), "p");
+    const attempt = method === "GET" ? client.listGroups() : client.uploadGroup("jar", "g", ["https://b.obs.x/a.jar"]);
+    await expect(attempt).rejects.toThrow(message);
+    await transport.close();
+  });
+});
