@@ -32,8 +32,11 @@ function say(line) {
   console.log(`    ${line}`);
 }
 
-/** Runs a command, streaming its output indented; rejects on a non-zero exit. */
-function run(command, args, { cwd = root, env = {}, quietLines } = {}) {
+/**
+ * Runs a command, streaming its output indented (only the lines `showLine` accepts, when given);
+ * rejects on a non-zero exit, printing the end of the full output.
+ */
+function run(command, args, { cwd = root, env = {}, showLine } = {}) {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd, env: { ...process.env, ...env } });
     let output = "";
@@ -41,7 +44,7 @@ function run(command, args, { cwd = root, env = {}, quietLines } = {}) {
       const text = chunk.toString();
       output += text;
       for (const line of text.split("\n")) {
-        if (line.trim() === "" || (quietLines && quietLines.test(line))) continue;
+        if (line.trim() === "" || (showLine && !showLine(line))) continue;
         console.log(`    | ${line}`);
       }
     };
@@ -49,8 +52,9 @@ function run(command, args, { cwd = root, env = {}, quietLines } = {}) {
     child.stderr.on("data", relay);
     child.on("error", (error) => reject(new Error(`${command}: ${error.message}`)));
     child.on("close", (code) => {
-      if (code === 0) resolve(output);
-      else reject(new Error(`\`${command} ${args.join(" ")}\` exited with ${code}`));
+      if (code === 0) return resolve(output);
+      if (showLine) console.log(output.split("\n").slice(-40).map((line) => `    ! ${line}`).join("\n"));
+      reject(new Error(`\`${command} ${args.join(" ")}\` exited with ${code}`));
     });
   });
 }
@@ -137,8 +141,10 @@ async function main() {
     };
 
     if (useTerraform) {
-      const quietTerraform = /^(\s*$|Terraform has|You may now|If you ever|rerun this|commands will|Initializing|should now work|any changes)/;
-      const terraform = (stack, args) => run("terraform", [...args, "-no-color"], { cwd: stack.dir, env, quietLines: quietTerraform });
+      // Terraform's plan listing is long; show the provisioners' progress lines and the verdicts.
+      const showLine = (line) =>
+        /\(local-exec\): dli-packages|^Plan:|complete!|No changes|Terraform has been successfully initialized|Error/.test(line);
+      const terraform = (stack, args) => run("terraform", [...args, "-no-color"], { cwd: stack.dir, env, showLine });
       step("terraform init + apply (provisioners upload each group and wait until READY)");
       for (const stack of stacks) {
         await terraform(stack, ["init", "-input=false"]);
