@@ -8,7 +8,7 @@
  * kind of reference a destroy-time provisioner may use, and the values come from state. No
  * credential is ever written: the runtime reads them from the environment Terraform inherits.
  */
-import { DataResource, LocalExecProvisioner, TerraformResource, TerraformStack } from "cdktf";
+import { LocalExecProvisioner, TerraformResource, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { Resource as NullResource } from "@cdktf/provider-null/lib/resource";
 import {
@@ -22,6 +22,7 @@ import {
   TRIGGER_KEYS,
 } from "../contract";
 import { ensureNullProvider } from "./null-provider";
+import { TerraformData } from "./terraform-data";
 import { ResourceType } from "./props";
 import { runtimeCommand } from "./runtime-asset";
 
@@ -87,11 +88,11 @@ export function createLifecycleResources(
   const contentProvisioners = [uploadGroupProvisioner(stack, resourceType)];
 
   if (resourceType === ResourceType.TERRAFORM_DATA) {
-    const identity = new DataResource(scope, IDENTITY_ID, {
+    const identity = new TerraformData(scope, IDENTITY_ID, {
       triggersReplace: identityTriggers,
       provisioners: identityProvisioners.length > 0 ? identityProvisioners : undefined,
     });
-    const content = new DataResource(scope, CONTENT_ID, {
+    const content = new TerraformData(scope, CONTENT_ID, {
       triggersReplace: contentTriggers,
       provisioners: contentProvisioners,
       dependsOn: [identity],

@@ -16,6 +16,7 @@ import { CONTENT_ID, deleteGroupProvisioner, IDENTITY_ID } from "./lifecycle-res
 import { RemovalPolicy, ResourceType } from "./props";
 import { checkResourceType } from "./validate";
 import { checkRemovalPolicy } from "../contract";
+import { requireTerraformVersion } from "./terraform-version";
 
 /** Props of {@link PackageGroupRemoval}. */
 export interface PackageGroupRemovalProps {
@@ -88,6 +89,7 @@ export class PackageGroupRemoval extends Construct {
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
     const problems = [...checkResourceType(resourceType), ...checkRemovalPolicy(removalPolicy)];
     if (problems.length > 0) throw invalidPropsError("PackageGroupRemoval", this.node.path, problems);
+    requireTerraformVersion(this, "1.9", "`removed` blocks (PackageGroupRemoval) need Terraform 1.9");
     const destroy = removalPolicy === RemovalPolicy.DESTROY;
     const identity = new RemovedBlock(this, IDENTITY_ID, resourceType, destroy, destroy);
     const content = new RemovedBlock(this, CONTENT_ID, resourceType, destroy, false);
