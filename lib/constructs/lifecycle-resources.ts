@@ -87,28 +87,26 @@ export function createLifecycleResources(
   const contentTriggers = triggersOf(spec, SPEC_FIELDS);
   const contentProvisioners = [uploadGroupProvisioner(stack, resourceType)];
 
-  if (resourceType === ResourceType.TERRAFORM_DATA) {
-    const identity = new TerraformData(scope, IDENTITY_ID, {
-      triggersReplace: identityTriggers,
-      provisioners: identityProvisioners.length > 0 ? identityProvisioners : undefined,
-    });
-    const content = new TerraformData(scope, CONTENT_ID, {
-      triggersReplace: contentTriggers,
-      provisioners: contentProvisioners,
-      dependsOn: [identity],
-    });
-    return { identity, content };
-  }
-
-  ensureNullProvider(stack);
-  const identity = new NullResource(scope, IDENTITY_ID, {
-    triggers: identityTriggers,
-    provisioners: identityProvisioners.length > 0 ? identityProvisioners : undefined,
-  });
-  const content = new NullResource(scope, CONTENT_ID, {
-    triggers: contentTriggers,
-    provisioners: contentProvisioners,
-    dependsOn: [identity],
-  });
+  if (resourceType === ResourceType.NULL_RESOURCE) ensureNullProvider(stack);
+  const identity = lifecycleResource(scope, IDENTITY_ID, resourceType, identityTriggers, identityProvisioners, []);
+  const content = lifecycleResource(scope, CONTENT_ID, resourceType, contentTriggers, contentProvisioners, [identity]);
   return { identity, content };
+}
+
+/** One lifecycle resource of the given type: the two types differ only in the triggers attribute. */
+function lifecycleResource(
+  scope: Construct,
+  id: string,
+  resourceType: ResourceType,
+  triggers: Record<string, string>,
+  provisioners: LocalExecProvisioner[],
+  dependsOn: TerraformResource[],
+): TerraformResource {
+  const common = {
+    provisioners: provisioners.length > 0 ? provisioners : undefined,
+    dependsOn: dependsOn.length > 0 ? dependsOn : undefined,
+  };
+  return resourceType === ResourceType.TERRAFORM_DATA
+    ? new TerraformData(scope, id, { triggersReplace: triggers, ...common })
+    : new NullResource(scope, id, { triggers, ...common });
 }
