@@ -34,7 +34,8 @@ const PROJECT_ID = /^[0-9a-f]{32}$/;
 // with a letter or digit.
 const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 // Virtual-hosted OBS object URL (dli-api.md §6); path-style URLs are rejected by OBS.
-const OBS_HOST = /^([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])\.obs\.([a-z0-9-]+)\.(myhuaweicloud\.com|myhuaweicloud\.eu)$/;
+// The bucket part is captured loosely so that a bad bucket name gets the bucket rule, not the generic one.
+const OBS_HOST = /^(.+)\.obs\.([a-z0-9-]+)\.(myhuaweicloud\.com|myhuaweicloud\.eu)$/;
 const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
 
 export const RULES = {
