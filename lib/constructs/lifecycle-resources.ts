@@ -102,11 +102,14 @@ function lifecycleResource(
   provisioners: LocalExecProvisioner[],
   dependsOn: TerraformResource[],
 ): TerraformResource {
-  const common = {
-    provisioners: provisioners.length > 0 ? provisioners : undefined,
-    dependsOn: dependsOn.length > 0 ? dependsOn : undefined,
-  };
-  return resourceType === ResourceType.TERRAFORM_DATA
-    ? new TerraformData(scope, id, { triggersReplace: triggers, ...common })
-    : new NullResource(scope, id, { triggers, ...common });
+  const common = { provisioners: provisioners.length > 0 ? provisioners : undefined };
+  const resource =
+    resourceType === ResourceType.TERRAFORM_DATA
+      ? new TerraformData(scope, id, { triggersReplace: triggers, ...common })
+      : new NullResource(scope, id, { triggers, ...common });
+  // Plain addresses in `resource.dependsOn` rather than the `dependsOn: [resource]` prop: cdktf turns each dependable into a
+  // reference token that captures a stack trace, a sixth of synth time for 1,000 groups.
+  // Same JSON (bench/synth.bench.mjs, snapshots).
+  if (dependsOn.length > 0) resource.dependsOn = dependsOn.map((d) => `${d.terraformResourceType}.${d.friendlyUniqueId}`);
+  return resource;
 }
