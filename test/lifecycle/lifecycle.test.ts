@@ -19,12 +19,6 @@ function lifecycleScenarios(resourceType: ResourceType): void {
   let session: TerraformSession;
   const fileGroup = (stack: TerraformStack, group: string, keys: string[], id = "reports") =>
     new FilePackageGroup(stack, id, { group, region: "cn-north-4", paths: keys.map((k) => obsPath(k)), resourceType });
-  const synth = (declare: (stack: TerraformStack) => void) => session.synth(declare);
-  const run = (args: string[]) => session.run(args);
-  const apply = (...extra: string[]) => session.apply(...extra);
-  const live = (group: string) => session.live(group);
-  const callsTo = (method: string) => session.callsTo(method);
-  const emulator = () => session.emulator;
 
   beforeAll(async () => {
     session = await TerraformSession.start(resourceType);
@@ -34,90 +28,90 @@ function lifecycleScenarios(resourceType: ResourceType): void {
   });
 
   test("1. create: the group exists with exactly the declared packages, READY", async () => {
-    synth((stack) => fileGroup(stack, "reports", ["jobs/a.csv", "jobs/b.py"]));
-    expectSuccess(await run(["init", "-input=false"]));
-    const result = await apply();
+    session.synth((stack) => fileGroup(stack, "reports", ["jobs/a.csv", "jobs/b.py"]));
+    expectSuccess(await session.run(["init", "-input=false"]));
+    const result = await session.apply();
     expectSuccess(result);
-    expect(live("reports")).toEqual(["a.csv:READY", "b.py:READY"]);
+    expect(session.live("reports")).toEqual(["a.csv:READY", "b.py:READY"]);
     expect(result.output).toMatch(/upload-group/);
   });
 
   test("2. re-apply unchanged: zero API calls", async () => {
-    emulator().clearRequests();
-    const result = await apply();
+    session.emulator.clearRequests();
+    const result = await session.apply();
     expectSuccess(result);
     expect(result.output).toMatch(/No changes/);
-    expect(emulator().requests()).toEqual([]);
+    expect(session.emulator.requests()).toEqual([]);
   });
 
   test("3. change paths: re-uploaded, the group never disappears (no DELETE)", async () => {
-    emulator().clearRequests();
-    synth((stack) => fileGroup(stack, "reports", ["jobs/a.csv", "jobs/c.json"]));
-    expectSuccess(await apply());
-    expect(live("reports")).toEqual(["a.csv:READY", "c.json:READY"]);
-    expect(callsTo("POST").length).toBeGreaterThanOrEqual(1);
-    expect(callsTo("DELETE")).toEqual([]);
+    session.emulator.clearRequests();
+    session.synth((stack) => fileGroup(stack, "reports", ["jobs/a.csv", "jobs/c.json"]));
+    expectSuccess(await session.apply());
+    expect(session.live("reports")).toEqual(["a.csv:READY", "c.json:READY"]);
+    expect(session.callsTo("POST").length).toBeGreaterThanOrEqual(1);
+    expect(session.callsTo("DELETE")).toEqual([]);
   });
 
   test("4. rename: the old group is gone, the new one exists", async () => {
-    emulator().clearRequests();
-    synth((stack) => fileGroup(stack, "reports-v2", ["jobs/a.csv", "jobs/c.json"]));
-    expectSuccess(await apply());
-    expect(live("reports")).toBeUndefined();
-    expect(live("reports-v2")).toEqual(["a.csv:READY", "c.json:READY"]);
+    session.emulator.clearRequests();
+    session.synth((stack) => fileGroup(stack, "reports-v2", ["jobs/a.csv", "jobs/c.json"]));
+    expectSuccess(await session.apply());
+    expect(session.live("reports")).toBeUndefined();
+    expect(session.live("reports-v2")).toEqual(["a.csv:READY", "c.json:READY"]);
     // Terraform destroys the old identity (delete-group) before creating the new content.
-    const log = emulator().requests().map((r) => r.method);
+    const log = session.emulator.requests().map((r) => r.method);
     expect(log.indexOf("DELETE")).toBeLessThan(log.lastIndexOf("POST"));
   });
 
   test("5. failure: FAILED objects fail the apply with one line, taint, then converge once lifted", async () => {
-    emulator().configure({ failPaths: ["missing.jar"] });
-    synth((stack) => fileGroup(stack, "reports-v2", ["jobs/a.csv", "jobs/missing.jar"]));
-    const failed = await apply();
+    session.emulator.configure({ failPaths: ["missing.jar"] });
+    session.synth((stack) => fileGroup(stack, "reports-v2", ["jobs/a.csv", "jobs/missing.jar"]));
+    const failed = await session.apply();
     expect(failed.code).not.toBe(0);
     expect(failed.output).toMatch(/missing\.jar/);
     expect(failed.output).toMatch(/FAILED/);
-    const shown = await run(["show", "-json"]);
+    const shown = await session.run(["show", "-json"]);
     const tainted = JSON.parse(shown.stdout).values.root_module.resources.filter((r: any) => r.tainted);
     expect(tainted).toHaveLength(1);
 
-    emulator().configure({ failPaths: [] });
-    expectSuccess(await apply());
-    expect(live("reports-v2")).toEqual(["a.csv:READY", "missing.jar:READY"]);
+    session.emulator.configure({ failPaths: [] });
+    expectSuccess(await session.apply());
+    expect(session.live("reports-v2")).toEqual(["a.csv:READY", "missing.jar:READY"]);
   });
 
   test("6. faults beyond the retry bound fail the apply; the next apply converges", async () => {
-    emulator().configure({ faults: { seed: 7, rate503: 1 } });
-    synth((stack) => fileGroup(stack, "reports-v2", ["jobs/a.csv", "jobs/d.txt"]));
-    const failed = await apply();
+    session.emulator.configure({ faults: { seed: 7, rate503: 1 } });
+    session.synth((stack) => fileGroup(stack, "reports-v2", ["jobs/a.csv", "jobs/d.txt"]));
+    const failed = await session.apply();
     expect(failed.code).not.toBe(0);
     expect(failed.output).toMatch(/503/);
 
-    emulator().configure({ faults: {} });
-    expectSuccess(await apply());
-    expect(live("reports-v2")).toEqual(["a.csv:READY", "d.txt:READY"]);
+    session.emulator.configure({ faults: {} });
+    expectSuccess(await session.apply());
+    expect(session.live("reports-v2")).toEqual(["a.csv:READY", "d.txt:READY"]);
   });
 
   test("7. the runtime killed (SIGKILL) mid-apply: the next apply converges", async () => {
-    emulator().configure({ readyDelayMs: 60_000 });
-    synth((stack) => fileGroup(stack, "reports-v2", ["jobs/a.csv", "jobs/e.txt"]));
+    session.emulator.configure({ readyDelayMs: 60_000 });
+    session.synth((stack) => fileGroup(stack, "reports-v2", ["jobs/a.csv", "jobs/e.txt"]));
     const started = session.start(["apply", "-auto-approve", "-input=false"]);
     const runtime = await waitFor(() =>
       descendantProcesses(started.pid).find((p) => p.commandLine.includes("dli-packages.js upload-group")),
     );
-    await waitFor(() => callsTo("POST").length > 0 || undefined);
+    await waitFor(() => session.callsTo("POST").length > 0 || undefined);
     process.kill(runtime.pid, "SIGKILL");
     const killed = await started.done;
     session.outputs.push(killed.output);
     expect(killed.code).not.toBe(0);
 
-    emulator().configure({ readyDelayMs: 0 });
-    expectSuccess(await apply());
-    expect(live("reports-v2")).toEqual(["a.csv:READY", "e.txt:READY"]);
+    session.emulator.configure({ readyDelayMs: 0 });
+    expectSuccess(await session.apply());
+    expect(session.live("reports-v2")).toEqual(["a.csv:READY", "e.txt:READY"]);
   });
 
   test("8. two kinds and two groups in one stack, -parallelism=10", async () => {
-    synth((stack) => {
+    session.synth((stack) => {
       fileGroup(stack, "reports-v2", ["jobs/a.csv", "jobs/e.txt"]);
       new JarPackageGroup(stack, "udfs", {
         group: "udfs",
@@ -132,20 +126,20 @@ function lifecycleScenarios(resourceType: ResourceType): void {
         resourceType,
       });
     });
-    expectSuccess(await apply("-parallelism=10"));
-    expect(live("udfs")).toEqual(["udf-1.jar:READY", "udf-2.jar:READY"]);
-    expect(live("helpers")).toEqual(["helpers.py:READY"]);
-    expect(live("reports-v2")).toEqual(["a.csv:READY", "e.txt:READY"]);
+    expectSuccess(await session.apply("-parallelism=10"));
+    expect(session.live("udfs")).toEqual(["udf-1.jar:READY", "udf-2.jar:READY"]);
+    expect(session.live("helpers")).toEqual(["helpers.py:READY"]);
+    expect(session.live("reports-v2")).toEqual(["a.csv:READY", "e.txt:READY"]);
   });
 
   test("9. destroy: all packages gone", async () => {
-    expectSuccess(await run(["destroy", "-auto-approve", "-input=false"]));
-    expect(emulator().groups()).toEqual([]);
+    expectSuccess(await session.run(["destroy", "-auto-approve", "-input=false"]));
+    expect(session.emulator.groups()).toEqual([]);
   });
 
   test("no terraform output contains the secret key", () => {
     expect(session.outputs.length).toBeGreaterThan(5);
-    for (const output of session.outputs) expect(output).not.toContain(emulator().env.HW_SECRET_KEY);
+    for (const output of session.outputs) expect(output).not.toContain(session.emulator.env.HW_SECRET_KEY);
   });
 }
 
