@@ -2,7 +2,7 @@
  * `dli-packages delete-group` — the identity resource's destroy-time provisioner (design.md §4):
  * list the group, DELETE each package; 404 = already deleted; no group = nothing to do.
  */
-import { identityFromEnvironment } from "../../contract/environment";
+import { identityFromEnvironment, PackageGroupIdentity } from "../../contract/environment";
 import { createProgress, Progress } from "../progress";
 import { openSession } from "../session";
 import { specProblemsError } from "./spec-problems";
@@ -20,14 +20,32 @@ export async function deleteGroup(env: NodeJS.ProcessEnv, progress?: Progress): 
   const parsed = identityFromEnvironment(env);
   if (!parsed.ok) throw specProblemsError(parsed.problems);
   const identity = parsed.identity;
-  const log = progress ?? createProgress(`delete-group ${identity.kind} group=${identity.group}`);
+  await deleteGroupByIdentity(identity, env, progress ?? createProgress(`delete-group ${identity.kind} group=${identity.group}`));
+}
+
+/** What {@link deleteGroupByIdentity} did. */
+export interface DeleteResult {
+  /** Packages this call deleted. */
+  readonly deleted: readonly string[];
+  /** Packages already gone (404) when this call deleted them. */
+  readonly absent: readonly string[];
+  /** API calls made, IAM included, attempts included. */
+  readonly requestCount: number;
+}
+
+/**
+ * The core of `delete-group` for an already-validated identity: list the group, DELETE each
+ * package. Also used by the by-name `dli-packages delete-group --group …` form.
+ * `env` supplies credentials, endpoint overrides, project id and retry bounds.
+ */
+export async function deleteGroupByIdentity(identity: PackageGroupIdentity, env: NodeJS.ProcessEnv, log: Progress): Promise<DeleteResult> {
   const session = await openSession({ region: identity.region, specProjectId: identity.projectId, specEndpoint: identity.endpoint, env, progress: log });
   try {
     const group = await session.client.getGroup(identity.group);
     if (!group || group.packages.length === 0) {
       log.step(`group ${identity.group} not found: nothing to delete`);
       log.step("done");
-      return;
+      return { deleted: [], absent: [], requestCount: session.requestCount() };
     }
     log.step(`deleting ${group.packages.length} package${group.packages.length === 1 ? "" : "s"}`);
     const deleted: string[] = [];
@@ -38,6 +56,7 @@ export async function deleteGroup(env: NodeJS.ProcessEnv, progress?: Progress): 
     }
     log.step(`deleted ${deleted.length}${deleted.length > 0 ? `: ${deleted.join(", ")}` : ""}${absent.length > 0 ? ` · already gone: ${absent.join(", ")}` : ""}`);
     log.step(`done · ${session.requestCount()} API calls`);
+    return { deleted, absent, requestCount: session.requestCount() };
   } finally {
     await session.close();
   }

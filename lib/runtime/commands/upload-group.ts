@@ -4,6 +4,7 @@
  */
 import { specFromEnvironment } from "../../contract/environment";
 import { packageNameOf } from "../../contract/rules";
+import { PackageGroupSpec } from "../../contract/spec";
 import { converge } from "../converge";
 import { createProgress, Progress } from "../progress";
 import { openSession } from "../session";
@@ -27,7 +28,27 @@ export async function uploadGroup(env: NodeJS.ProcessEnv, progress?: Progress): 
   const parsed = specFromEnvironment(env);
   if (!parsed.ok) throw specProblemsError(parsed.problems);
   const spec = parsed.spec;
-  const log = progress ?? createProgress(`upload-group ${spec.kind} group=${spec.group}`);
+  await convergeGroupToSpec(spec, env, progress ?? createProgress(`upload-group ${spec.kind} group=${spec.group}`));
+}
+
+/** What {@link convergeGroupToSpec} did. */
+export interface ConvergeResult {
+  /** The package names of the spec, now live and READY. */
+  readonly names: readonly string[];
+  /** Packages of the group the spec did not declare, deleted while converging. */
+  readonly deleted: readonly string[];
+  /** DLI project the group lives in. */
+  readonly projectId: string;
+  /** API calls made, IAM included, attempts included. */
+  readonly requestCount: number;
+}
+
+/**
+ * The core of `upload-group` for an already-validated spec: upload → wait until READY →
+ * converge → summary. Also used by `dli-packages diff --repair`, so both take the same path.
+ * `env` supplies credentials, endpoint overrides, project id and retry bounds.
+ */
+export async function convergeGroupToSpec(spec: PackageGroupSpec, env: NodeJS.ProcessEnv, log: Progress): Promise<ConvergeResult> {
   const session = await openSession({ region: spec.region, specProjectId: spec.projectId, specEndpoint: spec.endpoint, env, progress: log });
   try {
     const names = spec.paths.map(packageNameOf);
@@ -47,6 +68,7 @@ export async function uploadGroup(env: NodeJS.ProcessEnv, progress?: Progress): 
     const deleted = await converge(session.client, ready, names);
     log.step(`converged (deleted ${deleted.length}${deleted.length > 0 ? `: ${deleted.join(", ")}` : ""})`);
     log.step(`done: group ${spec.group} = ${names.join(", ")} · project ${session.client.projectId} · ${session.requestCount()} API calls`);
+    return { names, deleted, projectId: session.client.projectId, requestCount: session.requestCount() };
   } finally {
     await session.close();
   }
