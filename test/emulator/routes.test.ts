@@ -33,7 +33,7 @@ describe("POST resources/files|jars|pyfiles (dli-api.md §1.1)", () => {
       is_async: false,
       owner: "dli-local",
       details: [
-        { resource_name: "a.jar", resource_type: kind, status: "READY", underlying_name: "a.jar", owner: "dli-local" },
+        { resource_name: "a.jar", resource_type: kind, status: "READY", underlying_name: "a.jar", is_async: false },
         { resource_name: "b.py", resource_type: kind, status: "READY", underlying_name: "b.py" },
       ],
     });

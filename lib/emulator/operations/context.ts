@@ -40,7 +40,10 @@ export interface OperationResult {
 
 export type Operation = (context: OperationContext) => OperationResult;
 
-/** PackageResource (dli-api.md §1.3) of one stored package. */
+/**
+ * PackageResource (dli-api.md §1.3 list `details[]`, §1.4 show): exactly the documented fields,
+ * `owner` included, `is_async` not (test/emulator/documented-fields.test.ts).
+ */
 export function packageBody(pkg: StoredPackage, now: number) {
   return {
     create_time: pkg.createTime,
@@ -50,17 +53,38 @@ export function packageBody(pkg: StoredPackage, now: number) {
     status: packageStatus(pkg, now),
     underlying_name: pkg.underlyingName,
     owner: pkg.owner,
+  };
+}
+
+/** An upload response's `details[]` item (dli-api.md §1.1, UploadJobResourcesDetail): `is_async`, no `owner`. */
+export function uploadDetailBody(pkg: StoredPackage, now: number) {
+  return {
+    create_time: pkg.createTime,
+    update_time: pkg.updateTime,
+    resource_type: pkg.kind,
+    resource_name: pkg.name,
+    status: packageStatus(pkg, now),
+    underlying_name: pkg.underlyingName,
     is_async: pkg.isAsync,
   };
 }
 
-/** PackageResourceGroup / upload response (dli-api.md §1.1, §1.3), for the given packages. */
-export function groupBody(group: StoredGroup, now: number, packages: readonly StoredPackage[] = group.packages) {
+/**
+ * A group in the upload response (dli-api.md §1.1/§1.2) or in the list's `groups[]` (§1.3):
+ * the same group fields, but the two documents give their `details[]` items different fields.
+ */
+export function groupBody(
+  group: StoredGroup,
+  now: number,
+  detail: "upload" | "list",
+  packages: readonly StoredPackage[] = group.packages,
+) {
+  const detailBody = detail === "upload" ? uploadDetailBody : packageBody;
   return {
     group_name: group.name,
     status: groupStatus({ ...group, packages: [...packages] }, now),
     resources: packages.map((p) => p.name),
-    details: packages.map((p) => packageBody(p, now)),
+    details: packages.map((p) => detailBody(p, now)),
     create_time: group.createTime,
     update_time: group.updateTime,
     is_async: group.isAsync,

@@ -17,7 +17,7 @@ export const listResources: Operation = ({ query, state, params, now }) => {
     const packages = group.packages.filter(matches);
     if (packages.length === 0 && (kind !== null || tags.length > 0)) continue;
     total += packages.length;
-    groups.push(groupBody(group, now, packages));
+    groups.push(groupBody(group, now, "list", packages));
   }
   // Ungrouped packages and built-in modules are not emulated: this library always uses groups.
   return { status: 200, body: { total, resources: [], modules: [], groups } };

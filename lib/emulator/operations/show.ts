@@ -12,6 +12,5 @@ export const showResource: Operation = ({ params, query, state, now, settings })
       ? dliErrors.noSuchObject(`There is no resource named ${params.resourceName}${where}`)
       : dliErrors.notFound(`There is no resource named ${params.resourceName}${where}`);
   }
-  const { is_async: _ignored, ...body } = packageBody(found.pkg, now);
-  return { status: 200, body };
+  return { status: 200, body: packageBody(found.pkg, now) };
 };

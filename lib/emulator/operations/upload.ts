@@ -65,7 +65,7 @@ function upload(context: OperationContext, routeKind: PackageKind | undefined, g
     readyDelayMs: context.settings.readyDelayMs,
     semantics: context.settings.uploadSemantics,
   });
-  return { status: 201, body: groupBody(stored, context.now) };
+  return { status: 201, body: groupBody(stored, context.now, "upload") };
 }
 
 export function requireObject(body: unknown): Record<string, unknown> {
