@@ -71,6 +71,26 @@ export class DliClient {
     return (await this.listGroups()).find((g) => g.name === group);
   }
 
+  /**
+   * One package of the group (dli-api.md §1.4), or undefined when absent: a small answer
+   * whatever the project holds, which is why waiting for READY polls this, not the listing.
+   * The status for a missing package is unverified (§1.4): 404, or 400 DLI.0002 "no such object".
+   */
+  async showPackage(name: string, group: string): Promise<LivePackage | undefined> {
+    const path = this.resourcesPath(`/${rfc3986Encode(name)}`);
+    const response = await this.call({ method: "GET", path, query: { group } });
+    if (response.status === 404) return undefined;
+    if (response.status !== 200) {
+      const error = errorFromResponse("GET", path, response);
+      if (response.status === 400 && error.code === "DLI.0002") return undefined;
+      throw error;
+    }
+    const body = jsonObject("GET", path, response);
+    if (body.resource_name !== name) throw new ResponseShapeError("GET", path, `"resource_name" is ${JSON.stringify(body.resource_name)}, expected ${JSON.stringify(name)}`, response.requestId);
+    if (typeof body.status !== "string") throw new ResponseShapeError("GET", path, `package ${name} has no "status"`, response.requestId);
+    return { name, status: body.status.toUpperCase(), type: typeof body.resource_type === "string" ? body.resource_type : undefined };
+  }
+
   /** DELETE one package (dli-api.md §1.5): `deleted`, or `absent` on 404. */
   async deletePackage(name: string, group: string): Promise<"deleted" | "absent"> {
     const path = this.resourcesPath(`/${rfc3986Encode(name)}`);

@@ -1,8 +1,14 @@
 /**
- * Poll the group until every declared package is READY (design.md §4 step 5): the first poll
- * comes soon (most uploads are READY at once or within seconds), then the interval grows ×1.5
- * up to a modest ceiling, so a package that turns READY is seen shortly after, and the whole
- * wait is bounded by the spec's timeout. FAILED ends the wait at once.
+ * Wait until every declared package is READY (design.md §4 step 5), at a cost that does not grow
+ * with the project: the project listing (dli-api.md §1.3, no `group` filter) holds every group,
+ * so each poll round asks for ONE still-pending package (`GET resources/{name}?group=`, §1.4)
+ * and the listing is read only when that package is READY or FAILED, to see the rest. Packages
+ * of one upload turn READY together, so that is one listing per wait. One package per round,
+ * not one per pending package: at -parallelism=10 the latter would send 20× the requests and
+ * pass DLI's 200 requests/s per API (bench/scale).
+ * The first poll comes soon (most uploads are READY at once or within seconds), then the
+ * interval grows ×1.5 up to a modest ceiling, and the whole wait is bounded by the spec's
+ * timeout. FAILED ends the wait at once.
  */
 import { DliClient, LiveGroup, LivePackage } from "./dli-client";
 import { OperationError } from "./errors";
@@ -44,34 +50,52 @@ export interface WaitOptions {
   readonly now?: () => number;
 }
 
+/** The group as last listed, once every declared package is READY in it. */
 export async function waitUntilReady(options: WaitOptions): Promise<LiveGroup> {
   const { client, group, names, timeoutMs } = options;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const now = options.now ?? Date.now;
   const deadline = now() + timeoutMs;
-  let current = options.initial;
+  let listed = options.initial;
   let lastReported = -1;
-  for (let n = 0; ; n++) {
-    if (current) {
-      const state = readiness(current, names);
-      if (state.state === "ready") return current;
-      if (state.state === "failed") {
-        const list = state.failed.map((p) => p.name).join(", ");
-        throw new OperationError(`group ${group}: ${state.failed.length} package(s) FAILED: ${list} — check that each OBS object exists and DLI may read it, then re-apply`);
-      }
-      if (state.ready !== lastReported) {
-        options.onProgress?.(state.ready, names.length);
-        lastReported = state.ready;
-      }
+  let round = 0;
+  for (;;) {
+    const state = readiness(listed, names);
+    if (state.state === "ready") return listed!;
+    if (state.state === "failed") {
+      const list = state.failed.map((p) => p.name).join(", ");
+      throw new OperationError(`group ${group}: ${state.failed.length} package(s) FAILED: ${list} — check that each OBS object exists and DLI may read it, then re-apply`);
     }
-    const remaining = deadline - now();
-    if (remaining <= 0) {
-      const pending = names.filter((name) => current?.packages.find((p) => p.name === name)?.status !== "READY");
-      throw new OperationError(
-        `group ${group}: not READY after ${Math.round(timeoutMs / 1000)}s (waitTimeout); still waiting for ${pending.join(", ")} — raise waitTimeout or check the packages in the DLI console`,
-      );
+    if (state.ready !== lastReported) {
+      options.onProgress?.(state.ready, names.length);
+      lastReported = state.ready;
     }
-    await sleep(Math.min(pollInterval(n, options.schedule), remaining));
-    current = await client.getGroup(group);
+    const polled = firstPending(listed, names);
+    // Poll that one package until it is no longer UPLOADING (absent counts as pending).
+    for (;;) {
+      const remaining = deadline - now();
+      if (remaining <= 0) {
+        throw new OperationError(
+          `group ${group}: not READY after ${Math.round(timeoutMs / 1000)}s (waitTimeout); still waiting for ${pendingNames(listed, names).join(", ")} — raise waitTimeout or check the packages in the DLI console`,
+        );
+      }
+      await sleep(Math.min(pollInterval(round++, options.schedule), remaining));
+      const status = (await client.showPackage(polled, group))?.status;
+      if (status === "READY" || status === "FAILED") break;
+    }
+    listed = await client.getGroup(group);
   }
+}
+
+function statusIn(group: LiveGroup | undefined, name: string): string | undefined {
+  return group?.packages.find((p) => p.name === name)?.status;
+}
+
+function pendingNames(group: LiveGroup | undefined, names: readonly string[]): string[] {
+  return names.filter((name) => statusIn(group, name) !== "READY");
+}
+
+/** The declared package to poll: the first one not READY in the last listing. */
+function firstPending(group: LiveGroup | undefined, names: readonly string[]): string {
+  return pendingNames(group, names)[0];
 }
