@@ -106,7 +106,8 @@ function provisionerCommands(stack, when) {
 
 async function runProvisioners(stack, when, env) {
   for (const { address, command, environment } of provisionerCommands(stack, when)) {
-    say(`${address}: ${command.replace(/^node \S+/, "node …/dli-packages.js")}`);
+    // The command starts with the node guard (a node ≥ 20 on PATH?), then `exec node <bundle> <subcommand>`.
+    say(`${address}: [node guard;] ${command.replace(/^.*exec node \S+/, "node …/dli-packages.js")}`);
     await run("/bin/sh", ["-c", command], { cwd: stack.dir, env: { ...env, ...environment } });
   }
 }

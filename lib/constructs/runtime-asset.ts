@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { RUNTIME_BUNDLE_FILE } from "../contract";
 import { packageRootNotFoundError, runtimeBundleMissingError } from "./errors";
+import { NODE_GUARD } from "./node-guard";
 
 const PACKAGE_NAME = "cdktf-dli-packages";
 /** Construct id of the asset on the stack (also its folder under `assets/`). */
@@ -63,8 +64,9 @@ export function runtimeAsset(stack: TerraformStack): TerraformAsset {
 
 /**
  * The provisioner command for a runtime subcommand, relative to the stack directory
- * (`path.module`), so it is the same on every machine.
+ * (`path.module`), so it is the same on every machine: the node guard, then `exec node` (the
+ * shell is replaced, so signals reach the runtime as before).
  */
 export function runtimeCommand(stack: TerraformStack, subcommand: string): string {
-  return `node "\${path.module}/${runtimeAsset(stack).path}" ${subcommand}`;
+  return `${NODE_GUARD}exec node "\${path.module}/${runtimeAsset(stack).path}" ${subcommand}`;
 }

@@ -16,6 +16,7 @@ import {
   RemovalPolicy,
   ResourceType,
 } from "../../lib";
+import { NODE_GUARD } from "../../lib/constructs/node-guard";
 import { BUCKET, props, resources, synth, synthStack } from "./support/helpers";
 
 type Kind = new (scope: any, id: string, props: PackageGroupKindProps) => PackageGroup;
@@ -75,7 +76,7 @@ describe.each(TYPES)("lifecycle resources (%s)", (resourceType) => {
       {
         "local-exec": {
           when: "destroy",
-          command: 'node "${path.module}/assets/DliPackagesRuntime/0.1.0/dli-packages.js" delete-group',
+          command: `${NODE_GUARD}exec node "\${path.module}/assets/DliPackagesRuntime/0.1.0/dli-packages.js" delete-group`,
           environment: expect.objectContaining({ DLI_PACKAGES_GROUP: `\${self.${triggers}.group}` }),
         },
       },
@@ -101,7 +102,7 @@ describe.each(TYPES)("lifecycle resources (%s)", (resourceType) => {
     expect(body.provisioner).toHaveLength(1);
     const exec = body.provisioner[0]["local-exec"];
     expect(exec.when).toBeUndefined();
-    expect(exec.command).toBe('node "${path.module}/assets/DliPackagesRuntime/0.1.0/dli-packages.js" upload-group');
+    expect(exec.command).toBe(`${NODE_GUARD}exec node "\${path.module}/assets/DliPackagesRuntime/0.1.0/dli-packages.js" upload-group`);
     expect(body.depends_on).toEqual([identity.address]);
   });
 
@@ -204,7 +205,8 @@ describe("the runtime asset", () => {
     );
     expect(commands).toHaveLength(4);
     for (const command of commands) {
-      expect(command).toMatch(new RegExp(`^node "\\$\\{path\\.module\\}/assets/DliPackagesRuntime/${version.replace(/\./g, "\\.")}/dli-packages\\.js" (upload|delete)-group$`));
+      expect(command.startsWith(NODE_GUARD)).toBe(true);
+      expect(command.slice(NODE_GUARD.length)).toMatch(new RegExp(`^exec node "\\$\\{path\\.module\\}/assets/DliPackagesRuntime/${version.replace(/\./g, "\\.")}/dli-packages\\.js" (upload|delete)-group$`));
     }
   });
 });

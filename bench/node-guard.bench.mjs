@@ -1,0 +1,42 @@
+// bench/node-guard: what the provisioners' node guard (lib/constructs/node-guard.ts) adds to
+// every provisioner run. The same command Terraform's local-exec runs (`/bin/sh -c`), with
+// and without the guard prefix, both starting node on a file that does nothing, interleaved,
+// median of N each. Target: a few ms (issue 10 §3). Needs `npm run build` (uses dist/).
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const { NODE_GUARD } = createRequire(import.meta.url)(join(root, "dist", "lib", "constructs", "node-guard.js"));
+const RUNS = Number(process.env.BENCH_RUNS ?? 50);
+
+const dir = mkdtempSync(join(tmpdir(), "dli-guard-bench-"));
+writeFileSync(join(dir, "noop.js"), "");
+const without = `node "./noop.js" upload-group`;
+const withGuard = `${NODE_GUARD}exec node "./noop.js" upload-group`;
+
+function time(command) {
+  const started = process.hrtime.bigint();
+  const result = spawnSync("/bin/sh", ["-c", command], { cwd: dir, stdio: "ignore" });
+  if (result.status !== 0) throw new Error(`${command} exited ${result.status}`);
+  return Number(process.hrtime.bigint() - started) / 1e6;
+}
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+try {
+  time(without); // warm the page cache
+  const base = [];
+  const guarded = [];
+  for (let i = 0; i < RUNS; i++) {
+    base.push(time(without));
+    guarded.push(time(withGuard));
+  }
+  const [b, g] = [median(base), median(guarded)];
+  console.log(`provisioner command, median of ${RUNS} (/bin/sh -c, node on an empty file):`);
+  console.log(`  without guard ${b.toFixed(1)} ms · with guard ${g.toFixed(1)} ms · added ${(g - b).toFixed(1)} ms (${(g / b).toFixed(2)}×)`);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
