@@ -13,12 +13,14 @@ const MAIN_HELP = `Usage: dli-packages <command> [options]
 
 Commands:
   upload-group   upload the group in the DLI_PACKAGES_* env vars, wait until READY, make it exact
-  delete-group   delete every package of the group in the DLI_PACKAGES_* env vars
+  delete-group   delete every package of the group in the DLI_PACKAGES_* env vars, or by
+                 name: --group G --region R [--project-id P] [--kind K] [--yes]
   ls             list live groups and packages (--group G, --kind K, --json)
   diff <dir>     compare a synthesized stack (cdktf.out/stacks/<stack>) with what is live
+                 (--json, --repair, --orphans [--prefix P])
 
 Run "dli-packages <command> --help" for details.
-Exit codes: 0 ok, 1 operation failed, 2 usage or configuration error (diff: 2 on drift).`;
+Exit codes: 0 ok, 1 operation failed, 2 usage or configuration error (diff: 2 on drift or orphans).`;
 
 type Run = (argv: string[], env: NodeJS.ProcessEnv) => Promise<number>;
 
@@ -31,7 +33,23 @@ const COMMANDS: Record<string, Run> = {
   },
   "delete-group": async (argv, env) => {
     const { DELETE_GROUP_HELP, deleteGroup } = await import("./commands/delete-group");
-    if (parse(argv, {}, DELETE_GROUP_HELP).help) return help(DELETE_GROUP_HELP);
+    const byName = await import("./commands/delete-group-by-name");
+    const usage = `${DELETE_GROUP_HELP}\n\n${byName.DELETE_GROUP_BY_NAME_HELP}`;
+    const args = parse(
+      argv,
+      { group: { type: "string" }, region: { type: "string" }, "project-id": { type: "string" }, kind: { type: "string" }, yes: { type: "boolean" } },
+      usage,
+    );
+    if (args.help) return help(usage);
+    if (byName.BY_NAME_FLAGS.some((flag) => args[flag] !== undefined)) {
+      return byName.deleteGroupByName(env, {
+        group: args.group as string | undefined,
+        region: args.region as string | undefined,
+        projectId: args["project-id"] as string | undefined,
+        kind: args.kind as string | undefined,
+        yes: args.yes as boolean | undefined,
+      });
+    }
     await deleteGroup(env);
     return EXIT_CODES.ok;
   },
@@ -44,10 +62,15 @@ const COMMANDS: Record<string, Run> = {
   },
   diff: async (argv, env) => {
     const { DIFF_HELP, diff } = await import("./commands/diff");
-    const args = parse(argv, {}, DIFF_HELP, true);
+    const args = parse(argv, { json: { type: "boolean" }, repair: { type: "boolean" }, orphans: { type: "boolean" }, prefix: { type: "string" } }, DIFF_HELP, true);
     if (args.help) return help(DIFF_HELP);
     if (args.positionals.length !== 1) throw new ConfigError(`diff takes one synth directory (got ${args.positionals.length}); see dli-packages diff --help`);
-    return diff(env, args.positionals[0]);
+    return diff(env, args.positionals[0], {
+      json: args.json as boolean | undefined,
+      repair: args.repair as boolean | undefined,
+      orphans: args.orphans as boolean | undefined,
+      prefix: args.prefix as string | undefined,
+    });
   },
 };
 

@@ -1,114 +1,205 @@
 /**
- * `dli-packages diff <synth dir>`: the groups a synthesized stack declares (found by the
- * content resources' triggers, contract TRIGGER_KEYS) against what is live. Exit 2 on drift.
+ * `dli-packages diff <synth dir> [--json] [--repair] [--orphans [--prefix P]]`: the groups a
+ * synthesized stack declares against what is live, read with one listing per project. Terraform
+ * cannot see a group changed in the console; this is the out-of-band check for pipelines.
+ * `--repair` converges each drifted or missing group with upload-group's own core; orphans are
+ * reported with the command to delete them, never deleted here.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { join, relative } from "node:path";
-import { specFromEnvironment } from "../../contract/environment";
-import { packageNameOf } from "../../contract/rules";
-import { EXIT_CODES, PackageGroupSpec, SPEC_ENV, SPEC_FIELDS, TRIGGER_KEYS } from "../../contract/spec";
+import { relative, sep } from "node:path";
+import { EXIT_CODES } from "../../contract/spec";
+import { DeclaredGroup, declaredGroups, synthFiles } from "../declared-groups";
 import { LiveGroup } from "../dli-client";
-import { ConfigError } from "../errors";
-import { silentProgress } from "../progress";
+import { DiffReport, DIFF_REPORT_SCHEMA_VERSION, GroupReport, OrphanReport, RepairReport } from "../diff-report";
+import { compareGroup, describeComparison, GroupComparison } from "../drift";
+import { ConfigError, oneLine } from "../errors";
+import { findOrphans, Orphan } from "../orphans";
+import { createProgress, silentProgress } from "../progress";
 import { openSession, Session } from "../session";
-import { specProblemsError } from "./spec-problems";
+import { convergeGroupToSpec } from "./upload-group";
 
-export const DIFF_HELP = `Usage: dli-packages diff <synth dir>
+export const DIFF_HELP = `Usage: dli-packages diff <synth dir> [--json] [--repair] [--orphans [--prefix P]]
 
 Compares the package groups declared in a synthesized stack (a directory holding cdk.tf.json,
 e.g. cdktf.out/stacks/my-stack, or cdktf.out itself) with what is live in DLI: missing or
 extra packages, packages not READY, missing groups.
+  --json       one JSON document on stdout (schema: schemas/diff-report.schema.json)
+  --repair     converge every drifted or missing group exactly as upload-group does
+               (upload, wait until READY, delete undeclared packages, verify); nothing else
+  --orphans    also list live groups of the same projects that no scanned stack declares,
+               with the delete-group command to remove each (never deleted by diff)
+  --prefix P   with --orphans: only orphans whose name starts with P (shared projects)
 
 Credentials and endpoint overrides as for upload-group; region and project come from each
 group's spec (HW_PROJECT_ID or IAM when the spec has none).
-Exit codes: 0 in sync, 2 drift (or a usage/configuration error), 1 the comparison failed.`;
+Exit codes: 0 in sync (or every drifted group repaired), 2 drift or orphans left (or a usage
+error), 1 the comparison or a repair failed.`;
 
-/** Every cdk.tf.json at most three directories below `dir`. */
-export function synthFiles(dir: string): string[] {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new ConfigError(`diff: ${dir} is not a directory (pass the cdktf synth output, e.g. cdktf.out/stacks/<stack>)`);
-  const found: string[] = [];
-  const walk = (d: string, depth: number) => {
-    const file = join(d, "cdk.tf.json");
-    if (existsSync(file)) found.push(file);
-    if (depth === 0) return;
-    for (const entry of readdirSync(d, { withFileTypes: true })) if (entry.isDirectory()) walk(join(d, entry.name), depth - 1);
-  };
-  walk(dir, 3);
-  return found.sort();
+export interface DiffOptions {
+  /** Write the JSON report instead of lines. @default false */
+  readonly json?: boolean;
+  /** Converge each drifted or missing group with upload-group's core. @default false */
+  readonly repair?: boolean;
+  /** Also report live groups no scanned stack declares. @default false */
+  readonly orphans?: boolean;
+  /** With `orphans`: only names starting with this. @default - every orphan */
+  readonly prefix?: string;
 }
 
-export interface DeclaredGroup {
-  readonly file: string;
-  readonly resource: string;
-  readonly spec: PackageGroupSpec;
+interface Checked {
+  readonly declared: DeclaredGroup;
+  readonly projectId: string;
+  readonly comparison: GroupComparison;
+  repair: RepairReport | null;
 }
 
-/** Content resources: null_resource `triggers` / terraform_data `triggers_replace` holding a full spec. */
-export function declaredGroups(file: string): DeclaredGroup[] {
-  let json: any;
-  try {
-    json = JSON.parse(readFileSync(file, "utf8"));
-  } catch (error) {
-    throw new ConfigError(`diff: ${file} is not JSON: ${(error as Error).message}`);
-  }
-  const out: DeclaredGroup[] = [];
-  for (const [type, key] of [["null_resource", "triggers"], ["terraform_data", "triggers_replace"]] as const) {
-    for (const [name, resource] of Object.entries<any>(json?.resource?.[type] ?? {})) {
-      const triggers = resource?.[key];
-      if (!triggers || typeof triggers !== "object" || typeof triggers[TRIGGER_KEYS.paths] !== "string" || typeof triggers[TRIGGER_KEYS.group] !== "string") continue;
-      const resourceName = `${type}.${name}`;
-      if (Object.values(triggers).some((v) => typeof v === "string" && v.includes("${"))) {
-        throw new ConfigError(`diff: ${resourceName} in ${file} has values only known at apply time (Terraform references); diff needs literal values`);
-      }
-      const env: Record<string, string> = {};
-      for (const field of SPEC_FIELDS) env[SPEC_ENV[field]] = String(triggers[TRIGGER_KEYS[field]] ?? "");
-      const parsed = specFromEnvironment(env);
-      if (!parsed.ok) throw specProblemsError(parsed.problems);
-      out.push({ file, resource: resourceName, spec: parsed.spec });
-    }
-  }
-  return out;
+/** The projects the specs point at: one session and one listing each. */
+interface Scope {
+  readonly session: Session;
+  readonly region: string;
+  readonly endpoint?: string;
+  readonly live: LiveGroup[];
 }
 
-export function describeDrift(spec: PackageGroupSpec, live: LiveGroup | undefined): string[] {
-  if (!live || live.packages.length === 0) return [`group missing (declares ${spec.paths.length} package${spec.paths.length === 1 ? "" : "s"})`];
-  const declared = spec.paths.map(packageNameOf);
-  const byName = new Map(live.packages.map((p) => [p.name, p]));
-  const problems: string[] = [];
-  const missing = declared.filter((n) => !byName.has(n));
-  const extra = live.packages.map((p) => p.name).filter((n) => !declared.includes(n));
-  const notReady = declared.filter((n) => byName.has(n) && byName.get(n)!.status !== "READY").map((n) => `${n} (${byName.get(n)!.status})`);
-  if (missing.length > 0) problems.push(`missing: ${missing.join(", ")}`);
-  if (extra.length > 0) problems.push(`extra: ${extra.join(", ")}`);
-  if (notReady.length > 0) problems.push(`not READY: ${notReady.join(", ")}`);
-  return problems;
-}
-
-export async function diff(env: NodeJS.ProcessEnv, dir: string, write: (text: string) => void = (t) => process.stdout.write(t)): Promise<number> {
+export async function diff(env: NodeJS.ProcessEnv, dir: string, options: DiffOptions = {}, write: (text: string) => void = (t) => process.stdout.write(t)): Promise<number> {
+  if (options.prefix !== undefined && !options.orphans) throw new ConfigError(`diff: --prefix narrows the orphan report; add --orphans`);
+  if (options.prefix === "") throw new ConfigError(`diff: --prefix needs a non-empty group-name prefix`);
   const files = synthFiles(dir);
   if (files.length === 0) throw new ConfigError(`diff: no cdk.tf.json under ${dir} (run cdktf synth first)`);
   const declared = files.flatMap(declaredGroups);
   if (declared.length === 0) throw new ConfigError(`diff: no DLI package groups declared in ${files.map((f) => relative(process.cwd(), f)).join(", ")}`);
-  // One session (and one listing) per distinct region / project / endpoint.
-  const sessions = new Map<string, Promise<{ session: Session; groups: Promise<LiveGroup[]> }>>();
-  let drifted = 0;
+
+  const scopes = new Map<string, Promise<Scope>>();
+  const checked: Checked[] = [];
   try {
-    for (const { spec, resource } of declared) {
-      const key = `${spec.region}|${spec.projectId ?? ""}|${spec.endpoint ?? ""}`;
-      if (!sessions.has(key)) {
-        sessions.set(
-          key,
-          openSession({ region: spec.region, specProjectId: spec.projectId, specEndpoint: spec.endpoint, env, progress: silentProgress }).then((session) => ({ session, groups: session.client.listGroups() })),
-        );
-      }
-      const live = (await (await sessions.get(key)!).groups).find((g) => g.name === spec.group);
-      const problems = describeDrift(spec, live);
-      if (problems.length > 0) drifted++;
-      write(`${spec.group} (${spec.kind}, ${spec.region}) ${resource}: ${problems.length === 0 ? `in sync (${spec.paths.length} READY)` : `DRIFT — ${problems.join("; ")}`}\n`);
+    for (const d of declared) {
+      const { region, projectId, endpoint } = d.spec;
+      const key = `${region}|${projectId ?? ""}|${endpoint ?? ""}`;
+      if (!scopes.has(key)) scopes.set(key, openScope(env, region, projectId, endpoint));
+      const scope = await scopes.get(key)!;
+      const live = scope.live.find((g) => g.name === d.spec.group);
+      checked.push({ declared: d, projectId: scope.session.client.projectId, comparison: compareGroup(d.spec, live), repair: null });
     }
   } finally {
-    for (const pending of sessions.values()) await pending.then(({ session }) => session.close(), () => undefined);
+    for (const pending of scopes.values()) await pending.then(({ session }) => session.close(), () => undefined);
   }
-  write(drifted === 0 ? `no drift (${declared.length} group${declared.length === 1 ? "" : "s"})\n` : `drift in ${drifted} of ${declared.length} group${declared.length === 1 ? "" : "s"}\n`);
-  return drifted === 0 ? EXIT_CODES.ok : EXIT_CODES.drift;
+  const resolved = await Promise.all(scopes.values());
+
+  if (options.repair) {
+    for (const entry of checked) if (entry.comparison.state !== "in-sync") entry.repair = await repair(entry.declared, env);
+  }
+  const orphans = options.orphans ? orphansOf(resolved, checked, options.prefix) : null;
+
+  const report = toReport(checked, orphans, options.repair ?? false);
+  write(options.json ? JSON.stringify(report, null, 2) + "\n" : lines(checked, orphans, options.prefix));
+  const { totals } = report;
+  if ((totals.repairFailed ?? 0) > 0) return EXIT_CODES.operationFailed;
+  const unresolved = options.repair ? 0 : totals.drift + totals.missing;
+  return unresolved + (totals.orphans ?? 0) === 0 ? EXIT_CODES.ok : EXIT_CODES.drift;
+}
+
+async function openScope(env: NodeJS.ProcessEnv, region: string, specProjectId: string | undefined, endpoint: string | undefined): Promise<Scope> {
+  const session = await openSession({ region, specProjectId, specEndpoint: endpoint, env, progress: silentProgress });
+  return { session, region, endpoint, live: await session.client.listGroups() };
+}
+
+/** upload-group's core, as is: a repaired group is verified exact and READY, or the repair failed. */
+async function repair(declared: DeclaredGroup, env: NodeJS.ProcessEnv): Promise<RepairReport> {
+  const { spec } = declared;
+  try {
+    const result = await convergeGroupToSpec(spec, env, createProgress(`diff --repair ${spec.kind} group=${spec.group}`));
+    return { result: "repaired", deleted: [...result.deleted], error: null };
+  } catch (error) {
+    return { result: "failed", deleted: [], error: oneLine(error instanceof Error ? error.message : String(error)) };
+  }
+}
+
+/** Per project (not per spec key: two specs may reach one project through HW_PROJECT_ID and their own id). */
+function orphansOf(scopes: readonly Scope[], checked: readonly Checked[], prefix: string | undefined): Orphan[] {
+  const seen = new Set<string>();
+  const out: Orphan[] = [];
+  for (const scope of scopes) {
+    const projectId = scope.session.client.projectId;
+    const key = `${scope.session.endpoint.href}|${projectId}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const declared = new Set(checked.filter((c) => c.projectId === projectId && (c.declared.spec.endpoint ?? "") === (scope.endpoint ?? "")).map((c) => c.declared.spec.group));
+    out.push(...findOrphans({ region: scope.region, projectId, endpoint: scope.endpoint, live: scope.live, declared }, prefix));
+  }
+  return out;
+}
+
+function toReport(checked: readonly Checked[], orphans: readonly Orphan[] | null, repairing: boolean): DiffReport {
+  const groups: GroupReport[] = checked.map(({ declared, projectId, comparison, repair }) => ({
+    stackFile: relative(process.cwd(), declared.file).split(sep).join("/"),
+    resource: declared.resource,
+    group: declared.spec.group,
+    kind: declared.spec.kind,
+    region: declared.spec.region,
+    projectId,
+    state: comparison.state,
+    missing: [...comparison.missing],
+    extra: [...comparison.extra],
+    notReady: comparison.notReady.map((p) => p.name),
+    repair,
+  }));
+  const count = (state: string) => groups.filter((g) => g.state === state).length;
+  const repaired = groups.filter((g) => g.repair?.result === "repaired").length;
+  const repairFailed = groups.filter((g) => g.repair?.result === "failed").length;
+  const orphanReports: OrphanReport[] | null =
+    orphans?.map((o) => ({
+      group: o.group.name,
+      region: o.region,
+      projectId: o.projectId,
+      packages: o.group.packages.map((p) => ({ name: p.name, kind: p.type ?? null, status: p.status })),
+      deleteCommand: o.deleteCommand,
+    })) ?? null;
+  return {
+    schemaVersion: DIFF_REPORT_SCHEMA_VERSION,
+    groups,
+    orphans: orphanReports,
+    totals: {
+      groups: groups.length,
+      inSync: count("in-sync"),
+      drift: count("drift"),
+      missing: count("missing"),
+      repaired: repairing ? repaired : null,
+      repairFailed: repairing ? repairFailed : null,
+      orphans: orphanReports ? orphanReports.length : null,
+    },
+  };
+}
+
+function lines(checked: readonly Checked[], orphans: readonly Orphan[] | null, prefix: string | undefined): string {
+  const out: string[] = [];
+  for (const { declared, comparison, repair } of checked) {
+    const { spec, resource } = declared;
+    const problems = describeComparison(comparison);
+    const state = problems.length === 0 ? `in sync (${spec.paths.length} READY)` : `DRIFT — ${problems.join("; ")}`;
+    out.push(`${spec.group} (${spec.kind}, ${spec.region}) ${resource}: ${state}${repair ? repairText(repair) : ""}`);
+  }
+  const drifted = checked.filter((c) => c.comparison.state !== "in-sync").length;
+  const n = checked.length;
+  const of = `${n} group${n === 1 ? "" : "s"}`;
+  let summary = drifted === 0 ? `no drift (${of})` : `drift in ${drifted} of ${of}`;
+  const repairs = checked.filter((c) => c.repair);
+  if (repairs.length > 0) {
+    const failed = repairs.filter((c) => c.repair!.result === "failed").length;
+    summary += ` · repaired ${repairs.length - failed}${failed > 0 ? ` · repair failed for ${failed}` : ""}`;
+  }
+  out.push(summary);
+  if (orphans) {
+    const scope = prefix === undefined ? "" : ` starting with ${JSON.stringify(prefix)}`;
+    out.push(orphans.length === 0 ? `no orphaned groups${scope}` : `${orphans.length} orphaned group${orphans.length === 1 ? "" : "s"}${scope} (live, declared by no scanned stack; diff never deletes them):`);
+    for (const o of orphans) {
+      const names = o.group.packages.map((p) => p.name);
+      out.push(`  ${o.group.name} (${o.region}, project ${o.projectId}): ${names.length} package${names.length === 1 ? "" : "s"}: ${names.join(", ")}`);
+      out.push(`    delete with: ${o.deleteCommand}`);
+    }
+  }
+  return out.join("\n") + "\n";
+}
+
+function repairText(repair: RepairReport): string {
+  if (repair.result === "failed") return ` → repair FAILED: ${repair.error}`;
+  return ` → repaired (uploaded${repair.deleted.length > 0 ? `, deleted ${repair.deleted.join(", ")}` : ""})`;
 }
