@@ -1,7 +1,9 @@
 /**
  * The import rules of design.md §2: synth never loads apply-time code, the bundled runtime
  * never pulls in cdktf or the constructs, and production code never depends on the emulator
- * (which may use only the signer and the contract).
+ * (which may use only the signer and the contract). Framework cores (cdktf, cdktn,
+ * @cdktf/provider-null) enter the constructs through one module each, `constructs/framework.ts`
+ * and `constructs/framework.cdktn.ts` (docs/design-notes.md "One source, two cores").
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative, resolve, dirname } from "node:path";
@@ -43,10 +45,34 @@ test("constructs import neither the runtime nor the emulator", () => {
   expect(violations("constructs", (t) => !/^(runtime|emulator)(\/|$)/.test(t))).toEqual([]);
 });
 
-test("the runtime imports neither cdktf, constructs, the constructs nor the emulator", () => {
+test("the runtime imports neither cdktf, cdktn, constructs, the constructs nor the emulator", () => {
   expect(
-    violations("runtime", (t) => !/^(constructs|emulator)(\/|$)/.test(t) && !/^(cdktf|constructs|@cdktf\/)/.test(t)),
+    violations("runtime", (t) => !/^(constructs|emulator)(\/|$)/.test(t) && !/^(cdktf|cdktn|constructs|@cdktf\/)/.test(t)),
   ).toEqual([]);
+});
+
+/** A framework core package: what only the framework modules may import. */
+const CORE_PACKAGE = /^(cdktf|cdktn|@cdktf\/|@cdktn\/)/;
+const FRAMEWORK_MODULES: Record<string, RegExp> = {
+  "constructs/framework.ts": /^(cdktf|@cdktf\/provider-null)(\/|$)/,
+  "constructs/framework.cdktn.ts": /^cdktn(\/|$)/,
+};
+
+test("only the framework modules import a framework core, each only its own", () => {
+  const found = sourceFiles(LIB).flatMap((file) => {
+    const name = relative(LIB, file).split("\\").join("/");
+    return importsOf(file)
+      .filter((specifier) => CORE_PACKAGE.test(specifier))
+      .filter((specifier) => !FRAMEWORK_MODULES[name]?.test(specifier))
+      .map((specifier) => `${name} imports ${specifier}`);
+  });
+  expect(found).toEqual([]);
+});
+
+test("the framework modules import what they provide (guards the rule above)", () => {
+  expect(importsOf(join(LIB, "constructs", "framework.ts"))).toEqual(expect.arrayContaining(["cdktf", "@cdktf/provider-null/lib/provider"]));
+  expect(importsOf(join(LIB, "constructs", "framework.cdktn.ts"))).toContain("cdktn");
+  expect(importsOf(join(LIB, "constructs", "lifecycle-resources.ts"))).toContain("./framework");
 });
 
 test("the emulator uses only the signer and the contract from the rest of lib/", () => {

@@ -50,3 +50,11 @@ export function runtimeBundleMissingError(bundlePath: string): Error {
 export function packageRootNotFoundError(from: string): Error {
   return new Error(`cdktf-dli-packages: cannot find the package's package.json above ${from}`);
 }
+
+/** A cdktf app asked for `ResourceType.NULL_RESOURCE` without the optional peer @cdktf/provider-null installed. */
+export function nullProviderMissingError(packageName: string): Error {
+  return new Error(
+    `cdktf-dli-packages: ResourceType.NULL_RESOURCE needs ${packageName} in a cdktf app; ` +
+      `run \`npm install ${packageName}@^11\` or use resourceType: ResourceType.TERRAFORM_DATA`,
+  );
+}

@@ -8,9 +8,8 @@
  * kind of reference a destroy-time provisioner may use, and the values come from state. No
  * credential is ever written: the runtime reads them from the environment Terraform inherits.
  */
-import { LocalExecProvisioner, TerraformResource, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
-import { Resource as NullResource } from "@cdktf/provider-null/lib/resource";
+import { LocalExecProvisioner, nullProviderClasses, TerraformResource, TerraformStack } from "./framework";
 import {
   IDENTITY_FIELDS,
   PackageGroupSpec,
@@ -106,7 +105,7 @@ function lifecycleResource(
   const resource =
     resourceType === ResourceType.TERRAFORM_DATA
       ? new TerraformData(scope, id, { triggersReplace: triggers, ...common })
-      : new NullResource(scope, id, { triggers, ...common });
+      : new (nullProviderClasses().NullResource)(scope, id, { triggers, ...common });
   // Plain addresses in `resource.dependsOn` rather than the `dependsOn: [resource]` prop: cdktf turns each dependable into a
   // reference token that captures a stack trace, a sixth of synth time for 1,000 groups.
   // Same JSON (bench/synth.bench.mjs, snapshots).

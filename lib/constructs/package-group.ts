@@ -9,7 +9,7 @@
  *   depends on identity;
  * plus, once per stack, the runtime asset and (for null_resource) the null provider.
  */
-import { TerraformResource } from "cdktf";
+import { TerraformResource } from "./framework";
 import { Construct } from "constructs";
 import { PackageGroupSpec, PackageKind, packageNameOf } from "../contract";
 import { invalidPropsError, unknownPackageError } from "./errors";

@@ -9,7 +9,7 @@
  *
  * Use the same scope and id the removed construct had: that gives the same resource addresses.
  */
-import { TerraformElement, TerraformStack } from "cdktf";
+import { TerraformElement, TerraformStack } from "./framework";
 import { Construct } from "constructs";
 import { invalidPropsError } from "./errors";
 import { CONTENT_ID, deleteGroupProvisioner, IDENTITY_ID } from "./lifecycle-resources";

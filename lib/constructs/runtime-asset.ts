@@ -4,7 +4,7 @@
  * The asset hash is the package version, not the content hash: users' snapshots (and the
  * command text in their state) change only when they upgrade this package.
  */
-import { AssetType, TerraformAsset, TerraformStack } from "cdktf";
+import { AssetType, TerraformAsset, TerraformStack } from "./framework";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { RUNTIME_BUNDLE_FILE } from "../contract";

@@ -13,7 +13,7 @@ import {
   TerraformMetaArguments,
   TerraformResource,
   anyToHclTerraform,
-} from "cdktf";
+} from "./framework";
 import { Construct } from "constructs";
 import { requireTerraformVersion } from "./terraform-version";
 

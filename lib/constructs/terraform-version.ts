@@ -6,7 +6,7 @@
  * passes: synthesizing needs no terraform, and `terraform apply` will need one anyway (which
  * is where an old version is caught on a machine that synthesizes elsewhere).
  */
-import { TerraformStack } from "cdktf";
+import { TerraformStack } from "./framework";
 import { execFileSync } from "node:child_process";
 import { Construct, IValidation } from "constructs";
 

@@ -2,7 +2,7 @@
  * Props → spec, with every problem collected (rules come from the shared contract, so synth
  * time and apply time reject exactly the same values).
  */
-import { Token } from "cdktf";
+import { Token } from "./framework";
 import {
   checkEndpoint,
   checkGroupName,

@@ -18,6 +18,7 @@ const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
 /** One named value export per public subpath; the test fails when `exports` gains a subpath not listed here. */
 const SUBPATH_PROBES: Record<string, string> = {
   ".": "FilePackageGroup",
+  "./cdktn": "JarPackageGroup",
   "./emulator": "startEmulator",
 };
 
