@@ -23,11 +23,15 @@ Exit codes: 0 deleted (or nothing to delete), 1 failed or not confirmed, 2 usage
 without a terminal).`;
 
 export interface DeleteByNameOptions {
+  /** The group to delete (`--group`). @default - required: a usage error without it */
   readonly group?: string;
+  /** Its region (`--region`). @default - required: a usage error without it */
   readonly region?: string;
+  /** Its project (`--project-id`). @default - HW_PROJECT_ID, else IAM */
   readonly projectId?: string;
+  /** Refuse unless every package of the group is of this kind (`--kind`). @default - any kind */
   readonly kind?: string;
-  /** Delete without asking. @default false */
+  /** Delete without asking (`--yes`); required when stdin is not a terminal. @default false */
   readonly yes?: boolean;
 }
 
