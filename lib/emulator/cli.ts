@@ -28,7 +28,7 @@ Options:
   --fail-path <pattern>    OBS paths containing <pattern> end FAILED; /regexp/flags for a
                            regular expression; repeatable
   --missing-objects <m>    failed (default: package ends FAILED) | error (400 DLI.0011)
-  --throttle <n>           requests per second per API, 0 = off (default 200)
+  --throttle <n>           requests per second per caller and API, 0 = off (default 200)
   --retry-after <s>        send Retry-After: <s> with 429 answers (default: not sent)
   --fault-seed <n>         PRNG seed for fault injection (default 1)
   --rate-429 <0..1>        share of requests answered 429 APIGW.0308

@@ -63,7 +63,8 @@ export interface EmulatorOptions {
   readonly missingObjects?: "failed" | "error";
   /** Seeded fault injection. @default - none */
   readonly faults?: FaultOptions;
-  /** Token bucket per API, requests per second (dli-api.md §4.3); 0 disables. @default 200 */
+  /** Token bucket per caller (AK or token user) and API, requests per second (dli-api.md §4.3),
+   *  taken after authentication; 0 disables. @default 200 */
   readonly throttlePerSecond?: number;
   /** Add `Retry-After: N` to 429 answers (whether APIG sends it is unverified). @default - not sent */
   readonly retryAfterSeconds?: number;

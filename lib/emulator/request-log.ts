@@ -16,6 +16,8 @@ export interface RequestLogEntry {
   readonly requestId: string;
   /** The injected fault, when one was. */
   readonly fault?: string;
+  /** Who sent it, once authenticated: the AK of a signed request, the user of an X-Auth-Token. */
+  readonly caller?: string;
 }
 
 /** Bounded so that a long-running CLI does not grow without limit. */
@@ -32,7 +34,7 @@ export class RequestLog {
     if (this.sink) {
       const query = entry.query ? `?${entry.query}` : "";
       this.sink(
-        `${entry.at} ${entry.method} ${entry.path}${query} ${entry.status} ${entry.durationMs.toFixed(1)}ms ${entry.api ?? "-"} ${entry.requestId}${entry.fault ? ` fault=${entry.fault}` : ""}`,
+        `${entry.at} ${entry.method} ${entry.path}${query} ${entry.status} ${entry.durationMs.toFixed(1)}ms ${entry.api ?? "-"} ${entry.requestId}${entry.caller ? ` caller=${entry.caller}` : ""}${entry.fault ? ` fault=${entry.fault}` : ""}`,
       );
     }
   }

@@ -1,7 +1,7 @@
 /**
  * The HTTP side: one node:http server answering DLI, IAM and the `/__emulator/` control routes.
- * Per request: route → injected fault/latency → throttle → body (≤12 MB) → authentication →
- * project check → JSON body → operation → response. Every response carries X-Request-Id; every
+ * Per request: route → injected fault/latency → body (≤12 MB) → authentication → throttle (per
+ * caller and API) → project check → JSON body → operation → response. Every response carries X-Request-Id; every
  * error is rendered by errors.ts.
  */
 import { randomUUID } from "node:crypto";
@@ -224,6 +224,7 @@ class Emulator implements RunningEmulator {
 
     const match = matchRoute(method, path);
     let fault: string | undefined;
+    let callerName: string | undefined;
     res.once("close", () => {
       this.log.add({
         method,
@@ -236,6 +237,7 @@ class Emulator implements RunningEmulator {
         api: match?.route.api,
         requestId,
         fault,
+        caller: callerName,
       });
     });
     try {
@@ -254,14 +256,18 @@ class Emulator implements RunningEmulator {
         if (decision.outcome === "429") throw gatewayErrors.throttled(route.api, this.throttle.rate, this.config.retryAfterSeconds);
         throw dliErrors.serverError(decision.outcome === "500" ? 500 : 503, `Injected fault: ${decision.outcome} (dli-local fault injection)`);
       }
-      if (!this.throttle.take(route.api)) throw gatewayErrors.throttled(route.api, this.throttle.rate, this.config.retryAfterSeconds);
-
       const body = await readBody(req, this.config.maxBodyBytes);
       const now = this.now();
       const caller =
         route.auth === "none"
           ? undefined
           : this.identity.authenticate({ method, path, query, headers: req.headers, body }, now, this.config.maxClockSkewMs);
+      callerName = caller?.principal;
+      // Authenticate first, then throttle per caller (issue 11 §4): unsigned or badly signed
+      // requests are answered 401 above and never spend a legitimate caller's tokens.
+      if (!this.throttle.take(`${caller ? `${caller.via}:${caller.principal}` : "anonymous"} ${route.api}`)) {
+        throw gatewayErrors.throttled(route.api, this.throttle.rate, this.config.retryAfterSeconds);
+      }
       if (route.auth === "dli") this.identity.checkProject(caller!, params.projectId, req.headers);
       const parsed = route.jsonBody ? parseJsonBody(req, body) : undefined;
       const result = route.handler({

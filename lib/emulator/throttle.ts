@@ -1,6 +1,7 @@
 /**
- * Token bucket per API (dli-api.md §4.3: "by default, an API can be accessed a maximum of 200
- * times per second"): each API holds up to `perSecond` tokens, refilled continuously.
+ * Token bucket per caller and API (dli-api.md §4.3: "by default, an API can be accessed a
+ * maximum of 200 times per second"): each key (the server passes `caller api`, after
+ * authentication) holds up to `perSecond` tokens, refilled continuously.
  */
 export class Throttle {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
@@ -19,14 +20,14 @@ export class Throttle {
     return this.perSecond;
   }
 
-  /** Take one token for `api`; false when the bucket is empty. A rate of 0 disables throttling. */
-  take(api: string): boolean {
+  /** Take one token for `key`; false when the bucket is empty. A rate of 0 disables throttling. */
+  take(key: string): boolean {
     if (this.perSecond <= 0) return true;
     const now = this.now();
-    let bucket = this.buckets.get(api);
+    let bucket = this.buckets.get(key);
     if (!bucket) {
       bucket = { tokens: this.perSecond, at: now };
-      this.buckets.set(api, bucket);
+      this.buckets.set(key, bucket);
     } else {
       bucket.tokens = Math.min(this.perSecond, bucket.tokens + ((now - bucket.at) / 1000) * this.perSecond);
       bucket.at = now;

@@ -51,6 +51,38 @@ describe("throttling: token bucket per API", () => {
   });
 });
 
+describe("throttling: authenticate first, then a bucket per caller (issue 11 §4)", () => {
+  const clock = Date.now();
+  const OTHER = { accessKey: "SECONDCALLERAK000001", secretKey: "second-caller-sk-0000000000000000000000" };
+  let emulator: RunningEmulator;
+  beforeEach(async () => {
+    emulator = await startEmulator({ now: () => clock, throttlePerSecond: 5, credentials: [OTHER] });
+  });
+  afterEach(() => emulator.close());
+
+  test("unsigned and badly signed requests get 401 and spend no token of a legitimate caller", async () => {
+    // GIVEN 12 unsigned and 3 wrongly signed requests against a 5/s bucket (the clock stands still)
+    const garbage = [];
+    for (let i = 0; i < 12; i++) garbage.push((await send(emulator.url, { method: "GET", path: base(emulator) })).status);
+    for (let i = 0; i < 3; i++) garbage.push((await signedSend(emulator, { method: "GET", path: base(emulator) }, { ...OTHER, secretKey: "wrong" })).status);
+    // THEN every one is refused as unauthenticated, never throttled
+    expect(garbage).toEqual(Array(15).fill(401));
+    // AND the legitimate caller still has its whole bucket: 5 × 200, then 429
+    const statuses = [];
+    for (let i = 0; i < 6; i++) statuses.push((await list(emulator)).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
+  });
+
+  test("each caller has its own bucket, and the request log names the caller", async () => {
+    for (let i = 0; i < 5; i++) expect((await list(emulator)).status).toBe(200);
+    expect((await list(emulator)).status).toBe(429);
+    // a second AK is not throttled by the first one's traffic
+    expect((await signedSend(emulator, { method: "GET", path: base(emulator) }, OTHER)).status).toBe(200);
+    const callers = emulator.requests().map((r) => `${r.caller} ${r.status}`);
+    expect(callers.slice(-3)).toEqual([`${emulator.env.HW_ACCESS_KEY} 200`, `${emulator.env.HW_ACCESS_KEY} 429`, `${OTHER.accessKey} 200`]);
+  });
+});
+
 describe("fault injection, seeded", () => {
   let emulator: RunningEmulator;
   beforeAll(async () => {
