@@ -1,3 +1,4 @@
 export * from "./spec";
 export * from "./rules";
 export * from "./environment";
+export * from "./bounded-text";

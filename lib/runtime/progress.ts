@@ -3,6 +3,8 @@
  * `ls --json` keeps stdout clean. Terraform prints provisioner output line by line in CI logs:
  * `dli-packages: [0.4s] upload-group file group=gatk: upload sent (2 packages)`.
  */
+import { boundedLine } from "../contract/bounded-text";
+
 export interface Progress {
   step(message: string): void;
 }
@@ -12,7 +14,8 @@ export function createProgress(context: string, write: (line: string) => void = 
   return {
     step(message: string) {
       const seconds = ((now() - started) / 1000).toFixed(1);
-      write(`dli-packages: [${seconds}s] ${context}: ${message}\n`);
+      // Bounded and escaped: a hostile name can neither flood the log nor start a new line.
+      write(`${boundedLine(`dli-packages: [${seconds}s] ${context}: ${message}`)}\n`);
     },
   };
 }

@@ -85,7 +85,7 @@ describe("project id resolution through IAM (no spec project id, no HW_PROJECT_I
     const result = await runCli(["upload-group"], fullEnv(emulator, {}, { HW_PROJECT_ID: undefined }));
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/project d1110ca1d1110ca1d1110ca1d1110ca1 \(resolved from IAM for region cn-north-4\)/);
-    expect(emulator.requests().map((r) => r.api)).toEqual(["KeystoneListProjects", "UploadJarJobResources"]);
+    expect(emulator.requests().map((r) => r.api)).toEqual(["KeystoneListProjects", "UploadJarJobResources", "ListJobResources"]);
   });
 
   test("no project named after the region: exit 1 saying how many and what to set", async () => {
@@ -114,6 +114,6 @@ describe("project id resolution through IAM (no spec project id, no HW_PROJECT_I
   test("the spec's project id wins over HW_PROJECT_ID and IAM", async () => {
     const result = await runCli(["upload-group"], fullEnv(emulator, { projectId: "d1110ca1d1110ca1d1110ca1d1110ca1" }, { HW_PROJECT_ID: "ffffffffffffffffffffffffffffffff" }));
     expect(result.code).toBe(0);
-    expect(emulator.requests().map((r) => r.api)).toEqual(["UploadJarJobResources"]);
+    expect(emulator.requests().map((r) => r.api)).toEqual(["UploadJarJobResources", "ListJobResources"]);
   });
 });

@@ -31,8 +31,9 @@ describe.each(Object.keys(UPLOAD_API) as (keyof typeof UPLOAD_API)[])("kind %s",
     expect(result.stderr).toMatch(/: 2\/2 READY$/m);
     expect(result.stderr).toMatch(/: converged \(deleted 0\)$/m);
     expect(result.stderr).toMatch(/: done: group g-\w+ = /m);
-    // a synchronous upload needs one call: the upload answer already says READY
-    expect(emulator.requests()).toHaveLength(1);
+    // a synchronous upload needs two calls: the upload answer already says READY, then one
+    // read verifies the group after the last write
+    expect(emulator.requests().map((r) => r.api)).toEqual([UPLOAD_API[kind], "ListJobResources"]);
   });
 });
 

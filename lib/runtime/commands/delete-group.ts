@@ -1,17 +1,21 @@
 /**
  * `dli-packages delete-group` — the identity resource's destroy-time provisioner (design.md §4):
- * list the group, DELETE each package; 404 = already deleted; no group = nothing to do.
+ * list the group, DELETE each package; 404 = already deleted; no group = nothing to do; then a
+ * read must show the group gone.
  */
+import { listNames } from "../../contract/bounded-text";
 import { identityFromEnvironment, PackageGroupIdentity } from "../../contract/environment";
 import { createProgress, Progress } from "../progress";
 import { openSession } from "../session";
+import { verifyGroupIsGone } from "../verify-group";
 import { specProblemsError } from "./spec-problems";
 
 export const DELETE_GROUP_HELP = `Usage: dli-packages delete-group
 
 Deletes every package of the group named by the DLI_PACKAGES_* identity variables (kind,
 group, region, optional project id and endpoint). A package already gone (404) and a group
-that does not exist count as deleted, so running it twice is safe.
+that does not exist count as deleted, so running it twice is safe. It exits 0 only once a
+read shows the group gone (another writer uploading meanwhile makes it exit 1).
 
 Credentials, endpoints and project as for upload-group (see dli-packages upload-group --help).
 Exit codes: 0 done, 1 failed, 2 usage or configuration.`;
@@ -43,8 +47,9 @@ export async function deleteGroupByIdentity(identity: PackageGroupIdentity, env:
   try {
     const group = await session.client.getGroup(identity.group);
     if (!group || group.packages.length === 0) {
+      // This read comes after any write of ours (there was none): it is the verification.
       log.step(`group ${identity.group} not found: nothing to delete`);
-      log.step("done");
+      log.step(`done (verified gone) · ${session.requestCount()} API calls`);
       return { deleted: [], absent: [], requestCount: session.requestCount() };
     }
     log.step(`deleting ${group.packages.length} package${group.packages.length === 1 ? "" : "s"}`);
@@ -54,8 +59,10 @@ export async function deleteGroupByIdentity(identity: PackageGroupIdentity, env:
       const result = await session.client.deletePackage(pkg.name, identity.group);
       (result === "deleted" ? deleted : absent).push(pkg.name);
     }
-    log.step(`deleted ${deleted.length}${deleted.length > 0 ? `: ${deleted.join(", ")}` : ""}${absent.length > 0 ? ` · already gone: ${absent.join(", ")}` : ""}`);
-    log.step(`done · ${session.requestCount()} API calls`);
+    log.step(`deleted ${deleted.length}${deleted.length > 0 ? `: ${listNames(deleted)}` : ""}${absent.length > 0 ? ` · already gone: ${listNames(absent)}` : ""}`);
+    // Another writer may have uploaded meanwhile: exit 0 only once a read shows the group gone.
+    await verifyGroupIsGone(session.client, identity.group);
+    log.step(`done (verified gone) · ${session.requestCount()} API calls`);
     return { deleted, absent, requestCount: session.requestCount() };
   } finally {
     await session.close();

@@ -1,13 +1,15 @@
 /**
  * `dli-packages upload-group` — the content resource's create-time provisioner (design.md §4):
- * upload → wait until READY → converge → summary.
+ * upload → wait until READY → converge → verify → summary.
  */
 import { specFromEnvironment } from "../../contract/environment";
 import { packageNameOf } from "../../contract/rules";
 import { PackageGroupSpec } from "../../contract/spec";
+import { listNames } from "../../contract/bounded-text";
 import { converge } from "../converge";
 import { createProgress, Progress } from "../progress";
 import { openSession } from "../session";
+import { verifyGroupIsSpec } from "../verify-group";
 import { waitUntilReady } from "../wait-until-ready";
 import { specProblemsError } from "./spec-problems";
 
@@ -16,7 +18,8 @@ export const UPLOAD_GROUP_HELP = `Usage: dli-packages upload-group
 Uploads the package group described by the DLI_PACKAGES_* environment variables (the
 synthesized provisioner sets them), waits until every package is READY (bounded by
 DLI_PACKAGES_WAIT_TIMEOUT_SECONDS), then deletes any package of the group the spec does not
-declare, so the group is exactly the spec.
+declare, so the group is exactly the spec, and reads the group back: it exits 0 only when that
+read shows exactly the spec, all READY (another writer on the same group makes it exit 1).
 
 Credentials: HW_ACCESS_KEY + HW_SECRET_KEY (+ HW_SECURITY_TOKEN), or HUAWEICLOUD_SDK_AK +
 HUAWEICLOUD_SDK_SK (+ HUAWEICLOUD_SDK_SECURITY_TOKEN), or HW_AUTH_TOKEN.
@@ -66,8 +69,10 @@ export async function convergeGroupToSpec(spec: PackageGroupSpec, env: NodeJS.Pr
     // The latest view of the group (upload answer or last poll) lists what the group holds
     // (dli-api.md §1.1 `resources`: "package names in the group"), so no extra listing is needed.
     const deleted = await converge(session.client, ready, names);
-    log.step(`converged (deleted ${deleted.length}${deleted.length > 0 ? `: ${deleted.join(", ")}` : ""})`);
-    log.step(`done: group ${spec.group} = ${names.join(", ")} · project ${session.client.projectId} · ${session.requestCount()} API calls`);
+    log.step(`converged (deleted ${deleted.length}${deleted.length > 0 ? `: ${listNames(deleted)}` : ""})`);
+    // Another writer may have changed the group since our view (design.md §4 step 7).
+    await verifyGroupIsSpec(session.client, spec.group, names);
+    log.step(`done: group ${spec.group} = ${listNames(names)} (verified) · project ${session.client.projectId} · ${session.requestCount()} API calls`);
     return { names, deleted, projectId: session.client.projectId, requestCount: session.requestCount() };
   } finally {
     await session.close();
