@@ -63,12 +63,13 @@ test("async READY: waits with progress lines, then succeeds", async () => {
   expect(result.code).toBe(0);
   expect(result.stderr).toMatch(/waiting… 0\/2 READY/);
   expect(groupsOf(emulator)).toEqual({ gatk: ["a.jar:READY", "b.jar:READY"] });
-  // Each poll round shows one package; the project listing is read once, when it is READY.
+  // Each poll round shows one package; the project listing is read once when it is READY
+  // (to converge), and once more to verify the group after the last write.
   const polls = emulator.requests().filter((r) => r.api === "ShowJobResource");
   expect(polls.length).toBeGreaterThanOrEqual(2);
   expect(polls.length).toBeLessThanOrEqual(5);
   expect(new Set(polls.map((r) => r.path.split("/").pop()))).toEqual(new Set(["a.jar"]));
-  expect(emulator.requests().filter((r) => r.api === "ListJobResources")).toHaveLength(1);
+  expect(emulator.requests().filter((r) => r.api === "ListJobResources")).toHaveLength(2);
 });
 
 test("FAILED packages: exit 1 naming each failed package", async () => {
