@@ -11,6 +11,7 @@
  */
 export { startEmulator, configFromJson } from "./server";
 export type { RunningEmulator } from "./server";
+export type { RunningChildEmulator } from "./child-emulator";
 export type { EmulatorOptions, RuntimeOptions, UploadSemantics, ProjectOptions, CredentialOptions, UserOptions } from "./options";
 export { DEFAULTS as EMULATOR_DEFAULTS } from "./options";
 export type { FaultOptions, FaultRates } from "./faults";

@@ -101,6 +101,14 @@ export interface EmulatorOptions {
   readonly now?: () => number;
   /** Receives one line per request (the CLI passes stderr). @default - no log lines */
   readonly log?: (line: string) => void;
+  /**
+   * Where the emulator runs: `"in-process"` answers on this process's event loop; `"child"`
+   * serves from a child process behind the same synchronous handle, so a test may block its
+   * own event loop (`execFileSync("terraform", ["apply", …])`) while Terraform calls it. The
+   * child cannot take `now`; `log` lines are forwarded; it ends with `close()` or this process.
+   * @default "in-process"
+   */
+  readonly process?: "in-process" | "child";
 }
 
 /** What `configure()` may change at runtime. */

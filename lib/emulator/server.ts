@@ -8,6 +8,7 @@ import { randomUUID } from "node:crypto";
 import { createServer, IncomingMessage, Server, ServerResponse, STATUS_CODES } from "node:http";
 import { AddressInfo, Socket } from "node:net";
 import { performance } from "node:perf_hooks";
+import { RunningChildEmulator, startChildEmulator } from "./child-emulator";
 import { dliErrors, EmulatorError, gatewayErrors, renderError } from "./errors";
 import { FaultInjector, FaultOptions } from "./faults";
 import { Identity } from "./identity";
@@ -52,7 +53,18 @@ const nextRequestId = () => REQUEST_ID_PREFIX + (++requestCounter).toString(16).
 const MAX_URI_LENGTH = 8192;
 const JSON_TYPE = "application/json;charset=UTF-8";
 
+/**
+ * Start an emulator on loopback. In this process by default; with `process: "child"` in a child
+ * process behind the same (synchronous) handle, for tests that block their event loop, such as
+ * `execFileSync("terraform", ["apply", …])`.
+ */
+export async function startEmulator(options: EmulatorOptions & { readonly process: "child" }): Promise<RunningChildEmulator>;
+export async function startEmulator(options?: EmulatorOptions): Promise<RunningEmulator>;
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  if (options.process === "child") return startChildEmulator(options);
+  if (options.process !== undefined && options.process !== "in-process") {
+    throw new Error(`dli-local: process: ${JSON.stringify(options.process)} — use "in-process" or "child"`);
+  }
   const emulator = new Emulator(options);
   await emulator.listen(options.port ?? 0, options.host ?? DEFAULTS.host);
   return emulator;
@@ -451,5 +463,6 @@ export function configFromJson(patch: Record<string, unknown>): Partial<RuntimeO
     });
   }
   if (patch.faults === null) result.faults = {};
+  if (patch.retryAfterSeconds === null) result.retryAfterSeconds = undefined;
   return result as Partial<RuntimeOptions> & { faults?: FaultOptions };
 }
