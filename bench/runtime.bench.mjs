@@ -1,5 +1,5 @@
 // bench/runtime: (a) API calls per operation for a 20-package group, counted from the
-// emulator's request log, beside the Terraform provider's per-package pattern; (b) the
+// emulator's request log (each command ends with one verifying read of the group), beside the Terraform provider's per-package pattern; (b) the
 // `upload-group` process wall time against the emulator vs `node -e 0` (median of N), as a
 // ratio (target ≤ 1.5×: the bundle's load time matters under `terraform apply`).
 // Needs `npm run build` (uses dist/). The emulator runs in this process; the CLI is spawned

@@ -1,21 +1,8 @@
 /**
  * Every error text the constructs throw, built by named functions (one place to read them all).
  */
-import type { SpecProblem } from "../contract";
-
-const MAX_VALUE_LENGTH = 200;
-
-/** A value as it appears in an error: strings quoted, long values shortened. */
-export function renderValue(value: unknown): string {
-  if (value === undefined) return "undefined";
-  let text: string;
-  try {
-    text = JSON.stringify(value) ?? String(value);
-  } catch {
-    text = String(value);
-  }
-  return text.length > MAX_VALUE_LENGTH ? `${text.slice(0, MAX_VALUE_LENGTH)}…` : text;
-}
+import { MAX_LISTED_PROBLEMS, renderValue } from "../contract/bounded-text";
+import type { PackageGroupSpec, SpecProblem } from "../contract";
 
 /**
  * All validation problems of one construct, e.g.
@@ -23,10 +10,21 @@ export function renderValue(value: unknown): string {
  */
 export function invalidPropsError(constructName: string, constructPath: string, problems: readonly SpecProblem[]): Error {
   const count = problems.length === 1 ? "1 invalid prop" : `${problems.length} invalid props`;
-  const lines = problems.map((p) => `  - ${p.field}: ${renderValue(p.value)} — ${p.rule}`);
+  const lines = problems.slice(0, MAX_LISTED_PROBLEMS).map((p) => `  - ${p.field}: ${renderValue(p.value)} — ${p.rule}`);
+  if (problems.length > MAX_LISTED_PROBLEMS) lines.push(`  - … and ${problems.length - MAX_LISTED_PROBLEMS} more`);
   return new Error(
     `${constructName} "${constructPath}" has ${count}:\n${lines.join("\n")}\n` +
       `Fix the props listed above; nothing was synthesized for this construct.`,
+  );
+}
+
+/** Two constructs of one App declare the same DLI group (issue 11 §1: one owner per group). */
+export function duplicateGroupError(spec: PackageGroupSpec, firstPath: string, secondPath: string): Error {
+  const where = `region ${spec.region}${spec.projectId ? `, project ${spec.projectId}` : ""}${spec.endpoint ? `, endpoint ${spec.endpoint}` : ""}`;
+  return new Error(
+    `DLI group ${renderValue(spec.group)} (${where}) is declared twice: by "${firstPath}" and by "${secondPath}". ` +
+      `A group must have one owner: two constructs would upload and converge it concurrently in one apply, and each would delete the other's packages. ` +
+      `Keep one construct per group (put every path in it), or give the second one another group name.`,
   );
 }
 

@@ -13,6 +13,7 @@ import { TerraformResource } from "./framework";
 import { Construct } from "constructs";
 import { PackageGroupSpec, PackageKind, packageNameOf } from "../contract";
 import { invalidPropsError, unknownPackageError } from "./errors";
+import { claimGroup } from "./group-ownership";
 import { createLifecycleResources } from "./lifecycle-resources";
 import { PackageGroupProps, RemovalPolicy, ResourceType } from "./props";
 import { specFromProps } from "./validate";
@@ -43,6 +44,7 @@ export class PackageGroup extends Construct {
       throw invalidPropsError(name, this.node.path, checked.problems);
     }
     this.spec = checked.spec;
+    claimGroup(this, this.spec);
     this.resourceType = checked.resourceType;
     this.groupName = this.spec.group;
     this.kind = this.spec.kind;

@@ -51,6 +51,21 @@ export const RULES = {
   waitTimeout: `a whole number of seconds from 1 to ${MAX_WAIT_TIMEOUT_SECONDS}`,
 } as const;
 
+/** dli-api.md §3: every region is on `.myhuaweicloud.com` except eu-west-101 (`.myhuaweicloud.eu`). */
+export function cloudDomainOf(region: string): "myhuaweicloud.com" | "myhuaweicloud.eu" {
+  return region === "eu-west-101" ? "myhuaweicloud.eu" : "myhuaweicloud.com";
+}
+
+/** The DLI endpoint of a region when none is given. */
+export function defaultDliEndpoint(region: string): string {
+  return `https://dli.${region}.${cloudDomainOf(region)}`;
+}
+
+/** The IAM endpoint of a region when none is given. */
+export function defaultIamEndpoint(region: string): string {
+  return `https://iam.${region}.${cloudDomainOf(region)}`;
+}
+
 /** The package name DLI derives from an OBS URL: its last path segment (dli-api.md §1.1). */
 export function packageNameOf(path: string): string {
   const withoutQuery = path.split(/[?#]/, 1)[0];

@@ -6,18 +6,9 @@
 import { RUNTIME_ENV } from "../contract/spec";
 import { ConfigError } from "./errors";
 
-/** dli-api.md §3: every region is on `.myhuaweicloud.com` except eu-west-101. */
-function domainOf(region: string): string {
-  return region === "eu-west-101" ? "myhuaweicloud.eu" : "myhuaweicloud.com";
-}
+import { defaultDliEndpoint, defaultIamEndpoint } from "../contract/rules";
 
-export function defaultDliEndpoint(region: string): string {
-  return `https://dli.${region}.${domainOf(region)}`;
-}
-
-export function defaultIamEndpoint(region: string): string {
-  return `https://iam.${region}.${domainOf(region)}`;
-}
+export { defaultDliEndpoint, defaultIamEndpoint };
 
 export function dliEndpoint(region: string, specEndpoint: string | undefined, env: NodeJS.ProcessEnv): URL {
   const override = env[RUNTIME_ENV.dliEndpoint[0]];

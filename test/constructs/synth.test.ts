@@ -186,7 +186,7 @@ describe("the null provider", () => {
     const one = new TerraformStack(app, "one");
     const two = new TerraformStack(app, "two");
     new FilePackageGroup(one, "a", props());
-    new FilePackageGroup(two, "a", props());
+    new FilePackageGroup(two, "a", props({ group: "other" }));
     for (const stack of [one, two]) expect(JSON.parse(Testing.synth(stack)).provider.null).toHaveLength(1);
   });
 });

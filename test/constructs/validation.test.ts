@@ -2,7 +2,8 @@
  * Construction-time validation: every problem at once, one error naming the construct path,
  * the field, the bad value and the rule; and what happens with tokens.
  */
-import { Fn, TerraformVariable, Testing } from "cdktf";
+import { Fn, TerraformStack, TerraformVariable, Testing } from "cdktf";
+import { Construct } from "constructs";
 import { DataResource } from "cdktf";
 import {
   Duration,
@@ -239,4 +240,59 @@ describe("tokens", () => {
 
 test("BUCKET helper is a valid OBS prefix", () => {
   expect(BUCKET).toBe(OBS);
+});
+
+describe("one owner per group: two constructs of one App naming the same group are refused (issue 11 §1)", () => {
+  /** Build the constructs in a fresh App with two stacks; the error thrown, or "" when none. */
+  function errorOfApp(build: (one: Construct, two: Construct) => void): string {
+    const app = Testing.app();
+    try {
+      build(new TerraformStack(app, "one"), new TerraformStack(app, "two"));
+    } catch (error) {
+      return (error as Error).message;
+    }
+    return "";
+  }
+
+  test("in one stack: one error naming both construct paths", () => {
+    const message = errorOfApp((one) => {
+      new FilePackageGroup(one, "first", props());
+      new FilePackageGroup(one, "second", props({ paths: [`${OBS}/other.jar`] }));
+    });
+    expect(message).toMatch(/^DLI group "gatk" \(region cn-north-4\) is declared twice: by "one\/first" and by "one\/second"\. A group must have one owner/);
+    expect(message.split("\n")).toHaveLength(1);
+  });
+
+  test("in two stacks of one App, whatever the kind", () => {
+    const message = errorOfApp((one, two) => {
+      new FilePackageGroup(one, "files", props());
+      new JarPackageGroup(two, "jars", props({ paths: [`${OBS}/x.jar`] }));
+    });
+    expect(message).toContain(`by "one/files" and by "two/jars"`);
+  });
+
+  test("the default endpoint written out is the same group as the implicit one", () => {
+    const message = errorOfApp((one, two) => {
+      new FilePackageGroup(one, "implicit", props());
+      new FilePackageGroup(two, "explicit", props({ endpoint: "https://dli.cn-north-4.myhuaweicloud.com/" }));
+    });
+    expect(message).toContain(`by "one/implicit" and by "two/explicit"`);
+  });
+
+  test.each([
+    ["another group name", { group: "gatk-2" }],
+    ["another region", { region: "ap-southeast-1", paths: ["https://dli-test.obs.ap-southeast-1.myhuaweicloud.com/a.jar"] }],
+    ["another project", { projectId: "0123456789abcdef0123456789abcdef" }],
+    ["another endpoint", { endpoint: "http://127.0.0.1:8080" }],
+  ])("%s is another group: accepted", (_what, overrides) => {
+    expect(errorOfApp((one, two) => {
+      new FilePackageGroup(one, "a", props());
+      new FilePackageGroup(two, "b", props(overrides as Partial<PackageGroupKindProps>));
+    })).toBe("");
+  });
+
+  test("separate Apps do not share owners", () => {
+    expect(errorOfApp((one) => new FilePackageGroup(one, "a", props()))).toBe("");
+    expect(errorOfApp((one) => new FilePackageGroup(one, "a", props()))).toBe("");
+  });
 });
