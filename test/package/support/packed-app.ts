@@ -1,49 +1,19 @@
 /**
- * A consumer app as a user's `cdktf init --template=typescript` app sees this package: the
- * tarball `npm pack` makes of the built repo, extracted into `node_modules/cdktf-dli-packages`
- * (so `files`, `exports`, `typesVersions` and `bin` are the published ones), and the
- * dependencies an install would bring linked from this repo's node_modules.
+ * A consumer app as a user's `cdktf init --template=typescript` app sees this package, without
+ * the registry: the tarball `npm pack` makes of the built repo, extracted into
+ * `node_modules/cdktf-dli-packages` (so `files`, `exports` and `typesVersions` are the
+ * published ones), the app's other packages linked from this repo's node_modules, and the
+ * template's tsconfig. (consumer-app.ts installs from the registry instead, and skips without it.)
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { packThisPackage } from "./consumer-app";
+import { CDKTF_INIT_TSCONFIG } from "./type-check";
 
 export const ROOT = join(__dirname, "..", "..", "..");
 const PACKAGE = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { name: string; dependencies?: Record<string, string> };
-
-/**
- * `tsconfig.json` of `cdktf init --template=typescript` (hashicorp/terraform-cdk
- * packages/@cdktf/cli-core/templates/typescript/tsconfig.json), verbatim.
- */
-export const CDKTF_INIT_TSCONFIG = {
-  compilerOptions: {
-    alwaysStrict: true,
-    declaration: true,
-    experimentalDecorators: true,
-    inlineSourceMap: true,
-    inlineSources: true,
-    lib: ["es2018"],
-    module: "CommonJS",
-    noEmitOnError: true,
-    noFallthroughCasesInSwitch: true,
-    noImplicitAny: true,
-    noImplicitReturns: true,
-    noImplicitThis: true,
-    noUnusedLocals: true,
-    noUnusedParameters: true,
-    resolveJsonModule: true,
-    strict: true,
-    strictNullChecks: true,
-    strictPropertyInitialization: true,
-    stripInternal: true,
-    target: "ES2018",
-    incremental: true,
-    skipLibCheck: true,
-  },
-  include: ["**/*.ts"],
-  exclude: ["node_modules", "cdktf.out"],
-};
 
 /**
  * What the app has besides this package: `cdktf` and `constructs` (cdktf init), the README's
@@ -61,13 +31,11 @@ export interface PackedApp {
 export function createPackedApp(label: string): PackedApp {
   if (!existsSync(join(ROOT, "dist", "lib", "index.d.ts"))) throw new Error("dist/ is missing: run `npm run build` first (npm test does)");
   const dir = mkdtempSync(join(tmpdir(), `dli-app-${label}-`));
-  const packDir = join(dir, ".pack");
-  mkdirSync(packDir);
-  const [packed] = JSON.parse(execFileSync("npm", ["pack", "--json", "--pack-destination", packDir], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] })) as { filename: string }[];
+  const { tarball } = packThisPackage();
   const installed = join(dir, "node_modules", PACKAGE.name);
   mkdirSync(installed, { recursive: true });
-  execFileSync("tar", ["-xzf", join(packDir, packed.filename), "-C", installed, "--strip-components=1"]);
-  rmSync(packDir, { recursive: true, force: true });
+  execFileSync("tar", ["-xzf", tarball, "-C", installed, "--strip-components=1"]);
+  rmSync(dirname(tarball), { recursive: true, force: true });
   for (const name of new Set([...Object.keys(PACKAGE.dependencies ?? {}), ...APP_PACKAGES])) {
     const link = join(dir, "node_modules", name);
     mkdirSync(dirname(link), { recursive: true });

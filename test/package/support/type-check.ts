@@ -7,25 +7,47 @@ import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 
-/** The compiler options `cdktf init --template=typescript` writes (module CommonJS → node10 on TS 5.x). */
-export const CDKTF_INIT_COMPILER_OPTIONS = {
-  alwaysStrict: true,
-  declaration: true,
-  experimentalDecorators: true,
-  lib: ["es2018"],
-  module: "CommonJS",
-  noFallthroughCasesInSwitch: true,
-  noImplicitAny: true,
-  noImplicitReturns: true,
-  noImplicitThis: true,
-  noUnusedLocals: true,
-  noUnusedParameters: true,
-  resolveJsonModule: true,
-  strict: true,
-  strictNullChecks: true,
-  strictPropertyInitialization: true,
-  stripInternal: true,
-  target: "ES2018",
+/**
+ * `tsconfig.json` of `cdktf init --template=typescript`, verbatim (hashicorp/terraform-cdk
+ * packages/@cdktf/cli-core/templates/typescript/tsconfig.json): no `types` field, so every
+ * installed @types package (node, jest) is seen; module CommonJS → node10 on TS 5.
+ */
+export const CDKTF_INIT_TSCONFIG = {
+  compilerOptions: {
+    alwaysStrict: true,
+    declaration: true,
+    experimentalDecorators: true,
+    inlineSourceMap: true,
+    inlineSources: true,
+    lib: ["es2018"],
+    module: "CommonJS",
+    noEmitOnError: true,
+    noFallthroughCasesInSwitch: true,
+    noImplicitAny: true,
+    noImplicitReturns: true,
+    noImplicitThis: true,
+    noUnusedLocals: true,
+    noUnusedParameters: true,
+    resolveJsonModule: true,
+    strict: true,
+    strictNullChecks: true,
+    strictPropertyInitialization: true,
+    stripInternal: true,
+    target: "ES2018",
+    incremental: true,
+    skipLibCheck: true,
+  },
+  include: ["**/*.ts"],
+  exclude: ["node_modules", "cdktf.out"],
+};
+
+/** The template's type-checking options (emit and build-cache options left out), for one consumer file with Node types only. */
+export const CDKTF_INIT_COMPILER_OPTIONS: Record<string, unknown> = {
+  ...Object.fromEntries(
+    Object.entries(CDKTF_INIT_TSCONFIG.compilerOptions).filter(
+      ([name]) => !["inlineSourceMap", "inlineSources", "noEmitOnError", "incremental", "skipLibCheck"].includes(name),
+    ),
+  ),
   types: ["node"],
 };
 
