@@ -8,6 +8,9 @@
  * // … run code against it, then:
  * expect(emulator.requests().filter((r) => r.method === "POST")).toHaveLength(1);
  * await emulator.close();
+ *
+ * Tests that block their event loop (`execFileSync("terraform", ["apply", …])`) start it with
+ * `process: "child"`: same handle, served from a child process.
  */
 export { startEmulator, configFromJson } from "./server";
 export type { RunningEmulator } from "./server";

@@ -58,8 +58,9 @@ describe("the child-process handle", () => {
   });
 
   test("answers while this process is blocked in a synchronous child process", () => {
-    // curl runs while our event loop is blocked: only a child-process emulator can answer it.
-    const status = execFileSync("curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", `${emulator.url}/v3/projects`], { encoding: "utf8", timeout: 20_000 });
+    // A client process runs while our event loop is blocked: only a child-process emulator can answer it.
+    const client = `require("node:http").get(process.argv[1], (res) => { process.stdout.write(String(res.statusCode)); res.resume(); })`;
+    const status = execFileSync(process.execPath, ["-e", client, `${emulator.url}/v3/projects`], { encoding: "utf8", timeout: 20_000 });
     expect(status).toBe("401"); // unsigned → APIGW.0301: the emulator answered
     expect(emulator.requests()).toEqual([expect.objectContaining({ method: "GET", path: "/v3/projects", status: 401, api: "KeystoneListProjects" })]);
   });
