@@ -37,6 +37,15 @@ try {
   const [b, g] = [median(base), median(guarded)];
   console.log(`provisioner command, median of ${RUNS} (/bin/sh -c, node on an empty file):`);
   console.log(`  without guard ${b.toFixed(1)} ms · with guard ${g.toFixed(1)} ms · added ${(g - b).toFixed(1)} ms (${(g / b).toFixed(2)}×)`);
+  // The guard alone, without node's own start-up (whose run-to-run noise is larger than the guard).
+  const shellOnly = [];
+  const guardOnly = [];
+  for (let i = 0; i < RUNS; i++) {
+    shellOnly.push(time("exec true"));
+    guardOnly.push(time(`${NODE_GUARD}exec true`));
+  }
+  const [s0, g0] = [median(shellOnly), median(guardOnly)];
+  console.log(`  the guard alone: /bin/sh -c 'exec true' ${s0.toFixed(1)} ms · with the guard ${g0.toFixed(1)} ms · the guard costs ${(g0 - s0).toFixed(1)} ms`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -34,10 +34,13 @@ function childEntry(): string {
   return found;
 }
 
-/** Options as JSON: RegExp fail paths become `{regexp, flags}` (configFromJson turns them back). */
+/**
+ * Options as JSON: RegExp fail paths become `{regexp, flags}` (configFromJson turns them back);
+ * a function becomes null, so that configure() refuses it over HTTP as it does in-process.
+ */
 function optionsToJson(options: Partial<EmulatorOptions>): Record<string, unknown> {
-  const { log: _log, process: _process, ...rest } = options;
-  const json: Record<string, unknown> = { ...rest };
+  const json: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(options)) json[name] = typeof value === "function" ? null : value;
   if (options.failPaths) json.failPaths = options.failPaths.map((p) => (typeof p === "string" ? p : { regexp: p.source, flags: p.flags }));
   // `faults: undefined` and `retryAfterSeconds: undefined` mean "turn off" in configure().
   if ("faults" in options && options.faults === undefined) json.faults = null;
@@ -56,7 +59,8 @@ export async function startChildEmulator(options: EmulatorOptions): Promise<Runn
   child.on("message", (message: ChildMessage) => {
     if ("log" in message) log?.(message.log);
   });
-  const start: ChildStartMessage = { start: optionsToJson(options), forwardLog: log !== undefined };
+  const { log: _log, process: _process, ...childOptions } = options;
+  const start: ChildStartMessage = { start: optionsToJson(childOptions), forwardLog: log !== undefined };
   child.send(start);
   try {
     const ready = await new Promise<{ url: string; env: Record<string, string> }>((resolve, reject) => {

@@ -87,7 +87,7 @@ describe("the child-process handle", () => {
     }
     const inProcess: RunningEmulator = await startEmulator({ port: 0 });
     try {
-      for (const bad of [{ port: 1 }, { readyDelayMs: -1 }]) {
+      for (const bad of [{ port: 1 }, { readyDelayMs: -1 }, { now: () => 0 }]) {
         const message = (() => {
           try {
             inProcess.configure(bad);
