@@ -161,7 +161,7 @@ test("an extra package added in the console (merging upload): drift with extra; 
 
   const human = await runCli(["diff", stack, "--repair"], { ...emulator.env });
   expect(human.code).toBe(0);
-  expect(human.stdout).toMatch(/^gatk .*DRIFT — extra: added\.jar → repaired \(uploaded, deleted added\.jar\)$/m);
+  expect(human.stdout).toMatch(/^gatk .*DRIFT — extra: added\.jar → repaired \(uploaded, deleted added\.jar, verified\)$/m);
   expect(human.stdout).toMatch(/^drift in 1 of 1 group · repaired 1$/m);
   expect(groupsOf(emulator)).toEqual({ gatk: ["a.jar:READY", "b.jar:READY"] });
 });
@@ -245,6 +245,14 @@ test("--prefix without --orphans is a usage error, before any request", async ()
   expect(result.code).toBe(2);
   expect(result.stderr).toMatch(/--prefix narrows the orphan report; add --orphans/);
   expect(emulator.requests()).toEqual([]);
+});
+
+test("the README's example --json document matches the schema", () => {
+  const readme = readFileSync(join(__dirname, "..", "..", "README.md"), "utf8");
+  const example = /^ *```json\n([\s\S]*?)^ *```$/m.exec(readme.slice(readme.indexOf("**`--json`**")));
+  expect(example).not.toBeNull();
+  const document = JSON.parse(example![1]);
+  expect(validate(document) ? [] : validate.errors).toEqual([]);
 });
 
 test("a directory without synthesized groups is a usage error", async () => {

@@ -201,5 +201,5 @@ function lines(checked: readonly Checked[], orphans: readonly Orphan[] | null, p
 
 function repairText(repair: RepairReport): string {
   if (repair.result === "failed") return ` → repair FAILED: ${repair.error}`;
-  return ` → repaired (uploaded${repair.deleted.length > 0 ? `, deleted ${repair.deleted.join(", ")}` : ""})`;
+  return ` → repaired (uploaded${repair.deleted.length > 0 ? `, deleted ${repair.deleted.join(", ")}` : ""}, verified)`;
 }
