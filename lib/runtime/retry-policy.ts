@@ -1,9 +1,13 @@
 /**
  * Which failures are retried and how long to wait (design.md §4 "Every HTTP call",
  * dli-api.md §5): 429, 500, 502, 503, 504, connection resets and timeouts; exponential backoff
- * with full jitter, bounded by attempts and total time, honouring Retry-After. Pure functions,
- * so the bounds are unit-tested without a network.
+ * with full jitter, bounded by attempts and total time, honouring Retry-After. A 429 is
+ * throttling, a normal condition at scale: it is waited out within the total-time bound and
+ * does not spend the attempt budget, which is meant for faults (issue 11 §2); how long it waits
+ * is the process's pacer's call (pacer.ts). Pure functions, so the bounds are unit-tested
+ * without a network.
  */
+import { renderValue } from "../contract/bounded-text";
 import { RUNTIME_ENV } from "../contract/spec";
 import { ConfigError } from "./errors";
 
@@ -37,19 +41,33 @@ export interface RetryBounds {
 
 export const DEFAULT_RETRY_BOUNDS: RetryBounds = { maxAttempts: 6, baseMs: 500, maxDelayMs: 20_000, totalMs: 120_000, requestTimeoutMs: 30_000 };
 
+/**
+ * Accepted range of each retry variable (README "Retries"). The upper bounds keep every timer
+ * far below Node's 2^31−1 ms limit (a larger value fires at once: every retry immediately).
+ */
+export const RETRY_BOUND_RANGES: Readonly<Record<keyof RetryBounds, { readonly variable: string; readonly min: number; readonly max: number }>> = {
+  maxAttempts: { variable: RUNTIME_ENV.maxAttempts[0], min: 1, max: 100 },
+  baseMs: { variable: RUNTIME_ENV.retryBaseMs[0], min: 0, max: 60_000 },
+  maxDelayMs: { variable: RUNTIME_ENV.retryMaxDelayMs[0], min: 0, max: 300_000 },
+  totalMs: { variable: RUNTIME_ENV.retryTotalMs[0], min: 0, max: 3_600_000 },
+  requestTimeoutMs: { variable: RUNTIME_ENV.requestTimeoutMs[0], min: 1, max: 600_000 },
+};
+
 export function retryBoundsFromEnvironment(env: NodeJS.ProcessEnv): RetryBounds {
-  const read = (name: string, fallback: number, min: number) => {
-    const text = env[name];
-    if (text === undefined || text.trim() === "") return fallback;
-    if (!/^[0-9]+$/.test(text.trim()) || Number(text) < min) throw new ConfigError(`${name}: ${JSON.stringify(text)} must be a whole number ≥ ${min}`);
-    return Number(text);
+  const read = (field: keyof RetryBounds) => {
+    const { variable, min, max } = RETRY_BOUND_RANGES[field];
+    const text = env[variable];
+    if (text === undefined || text.trim() === "") return DEFAULT_RETRY_BOUNDS[field];
+    const value = /^[0-9]{1,10}$/.test(text.trim()) ? Number(text.trim()) : Number.NaN;
+    if (!(value >= min && value <= max)) throw new ConfigError(`${variable}: ${renderValue(text)} must be a whole number from ${min} to ${max}`);
+    return value;
   };
   return {
-    maxAttempts: read(RUNTIME_ENV.maxAttempts[0], DEFAULT_RETRY_BOUNDS.maxAttempts, 1),
-    baseMs: read(RUNTIME_ENV.retryBaseMs[0], DEFAULT_RETRY_BOUNDS.baseMs, 0),
-    maxDelayMs: read(RUNTIME_ENV.retryMaxDelayMs[0], DEFAULT_RETRY_BOUNDS.maxDelayMs, 0),
-    totalMs: read(RUNTIME_ENV.retryTotalMs[0], DEFAULT_RETRY_BOUNDS.totalMs, 0),
-    requestTimeoutMs: read(RUNTIME_ENV.requestTimeoutMs[0], DEFAULT_RETRY_BOUNDS.requestTimeoutMs, 1),
+    maxAttempts: read("maxAttempts"),
+    baseMs: read("baseMs"),
+    maxDelayMs: read("maxDelayMs"),
+    totalMs: read("totalMs"),
+    requestTimeoutMs: read("requestTimeoutMs"),
   };
 }
 
@@ -76,8 +94,10 @@ export interface FailedAttempt {
   /** Error code when no answer came. */
   readonly code?: string;
   readonly retryAfter?: string | string[];
-  /** Attempts made so far (≥ 1). */
+  /** Attempts so far that count against the budget (≥ 1; 429 answers are not counted). */
   readonly attempts: number;
+  /** For a 429 without Retry-After: how long the process's pacer holds the next request. */
+  readonly throttleDelayMs?: number;
   /** ms since the first attempt started. */
   readonly elapsedMs: number;
 }
@@ -85,8 +105,12 @@ export interface FailedAttempt {
 export function decideRetry(failed: FailedAttempt, bounds: RetryBounds, random: () => number = Math.random, now: number = Date.now()): RetryDecision {
   const retryable = failed.status !== undefined ? RETRY_STATUSES.includes(failed.status) : failed.code !== undefined && RETRY_ERROR_CODES.includes(failed.code);
   if (!retryable) return { retry: false, reason: "not retryable" };
-  if (failed.attempts >= bounds.maxAttempts) return { retry: false, reason: `${failed.attempts} attempts made (${RUNTIME_ENV.maxAttempts[0]}=${bounds.maxAttempts})` };
-  const delayMs = retryAfterMs(failed.retryAfter, now) ?? fullJitterDelay(failed.attempts, bounds, random);
+  const throttled = failed.status === 429;
+  if (!throttled && failed.attempts >= bounds.maxAttempts) {
+    return { retry: false, reason: `${failed.attempts} attempts made (${RUNTIME_ENV.maxAttempts[0]}=${bounds.maxAttempts})` };
+  }
+  const backoff = throttled && failed.throttleDelayMs !== undefined ? failed.throttleDelayMs : fullJitterDelay(failed.attempts, bounds, random);
+  const delayMs = retryAfterMs(failed.retryAfter, now) ?? backoff;
   if (failed.elapsedMs + delayMs > bounds.totalMs) {
     return { retry: false, reason: `the next retry would pass ${RUNTIME_ENV.retryTotalMs[0]}=${bounds.totalMs}` };
   }

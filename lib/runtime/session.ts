@@ -3,6 +3,7 @@
  * a config error before anything is sent), retry bounds, the transport, the DLI endpoint and
  * the project id.
  */
+import { RUNTIME_ENV } from "../contract/spec";
 import { credentialsFromEnvironment, Credentials } from "./credentials";
 import { DliClient } from "./dli-client";
 import { dliEndpoint, iamEndpoint } from "./endpoints";
@@ -35,7 +36,11 @@ export async function openSession(options: SessionOptions): Promise<Session> {
   const bounds = retryBoundsFromEnvironment(env);
   const endpoint = dliEndpoint(region, options.specEndpoint, env);
   const transport: Transport = createTransport(credentials, bounds, (event) =>
-    progress.step(`${event.method} ${event.path}: ${event.cause}, retry ${event.attempt}/${bounds.maxAttempts} in ${(event.delayMs / 1000).toFixed(1)}s`),
+    progress.step(
+      event.throttled
+        ? `${event.method} ${event.path}: ${event.cause} throttled, retry in ${(event.delayMs / 1000).toFixed(1)}s (this process now sends at most one request per ${(event.pacingMs / 1000).toFixed(2)}s; not counted against ${RUNTIME_ENV.maxAttempts[0]})`
+        : `${event.method} ${event.path}: ${event.cause}, retry ${event.attempt}/${bounds.maxAttempts} in ${(event.delayMs / 1000).toFixed(1)}s`,
+    ),
   );
   const project = await resolveProjectId(options.specProjectId, region, env, transport, () => iamEndpoint(region, env)).catch(async (error) => {
     await transport.close();

@@ -1,17 +1,20 @@
 /**
  * HTTP for every runtime call: one keep-alive undici Agent per process, composed as
- *   retry interceptor → signing interceptor → Agent
- * so undici's RetryHandler re-dispatches through the signer and every attempt carries a fresh
- * X-Sdk-Date and signature (APIG rejects dates >15 min off, dli-api.md §4.1 step 1; a long
- * backoff must not reuse a stale one). The retry decision and delays are our own `retry`
- * function (retry-policy.ts): undici's default has no jitter and no total-time bound.
+ *   retry interceptor → pacing interceptor → signing interceptor → Agent
+ * so undici's RetryHandler re-dispatches through the pacer and the signer: every attempt,
+ * first or retry, waits for the process's pacing slot (pacer.ts: the requests of one process
+ * slow down together when throttled) and then carries a fresh X-Sdk-Date and signature (APIG
+ * rejects dates >15 min off, dli-api.md §4.1 step 1; a long wait must not reuse a stale one).
+ * The retry decision and delays are our own `retry` function (retry-policy.ts): undici's
+ * default has no jitter, no total-time bound, and spends its attempt budget on 429s.
  */
 import type { Dispatcher } from "undici";
 import Agent from "undici/lib/dispatcher/agent";
 import retryInterceptor from "undici/lib/interceptor/retry";
 import { Credentials } from "./credentials";
 import { ApiError, ResponseShapeError, TransportError } from "./errors";
-import { decideRetry, RETRY_ERROR_CODES, RETRY_STATUSES, RetryBounds } from "./retry-policy";
+import { DEFAULT_PACER_SETTINGS, Pacer } from "./pacer";
+import { decideRetry, RETRY_ERROR_CODES, RETRY_STATUSES, retryAfterMs, RetryBounds } from "./retry-policy";
 import { buildQuery } from "./signer";
 
 export interface HttpRequest {
@@ -40,7 +43,18 @@ export interface Transport {
 }
 
 /** Called before each retry, for the progress log (never sees headers). */
-export type RetryListener = (event: { method: string; path: string; attempt: number; delayMs: number; cause: string }) => void;
+export type RetryListener = (event: {
+  method: string;
+  path: string;
+  /** The attempt about to be made, counted against the budget (429s are not counted). */
+  attempt: number;
+  delayMs: number;
+  cause: string;
+  /** A 429: waited out by pacing, not counted against the attempt budget. */
+  throttled: boolean;
+  /** The process's spacing between requests after this answer, ms (0 = unpaced). */
+  pacingMs: number;
+}) => void;
 
 const USER_AGENT = "cdktf-dli-packages-runtime/0.1";
 
@@ -52,6 +66,8 @@ export interface TransportSeams {
   readonly clock?: () => Date;
   /** Jitter source. @default Math.random */
   readonly random?: () => number;
+  /** The process's pacer. @default one Pacer per transport, spacing capped at bounds.maxDelayMs */
+  readonly pacer?: Pacer;
 }
 
 export function createTransport(credentials: Credentials, bounds: RetryBounds, onRetry?: RetryListener, seams: TransportSeams = {}): Transport {
@@ -79,7 +95,26 @@ export function createTransport(credentials: Credentials, bounds: RetryBounds, o
       }, clock());
       return dispatch({ ...opts, headers }, handler);
     };
-  const dispatcher = agent.compose(signing, retryInterceptor({}));
+  const pacer =
+    seams.pacer ??
+    new Pacer({ ...DEFAULT_PACER_SETTINGS, firstIntervalMs: Math.min(DEFAULT_PACER_SETTINGS.firstIntervalMs, bounds.maxDelayMs), maxIntervalMs: bounds.maxDelayMs }, Date.now, seams.random);
+
+  // Runs once per attempt, outside the signer: hold the attempt until the process's next slot.
+  // Deferred dispatch as undici's own dns interceptor does it (errors go to onResponseError).
+  const pacing = (dispatch: Dispatcher["dispatch"]): Dispatcher["dispatch"] =>
+    function paced(opts, handler) {
+      const waitMs = pacer.reserve();
+      if (waitMs <= 0) return dispatch(opts, handler);
+      setTimeout(() => {
+        try {
+          dispatch(opts, handler);
+        } catch (error) {
+          (handler as Dispatcher.DispatchHandler).onResponseError?.(null as never, error as Error);
+        }
+      }, waitMs);
+      return true;
+    };
+  const dispatcher = agent.compose(signing, pacing, retryInterceptor({}));
 
   return {
     async send(endpoint, request) {
@@ -89,6 +124,7 @@ export function createTransport(credentials: Credentials, bounds: RetryBounds, o
       const body = request.json === undefined ? undefined : JSON.stringify(request.json);
       const started = Date.now();
       let retries = 0;
+      let faultRetries = 0;
       // Per-request retry options: our decision function, every method allowed (POST included:
       // a same-name group upload replaces the group (dli-api.md §1.1, §5), and under merge
       // semantics re-sending the same paths yields the same packages; converge() then removes
@@ -100,17 +136,38 @@ export function createTransport(credentials: Credentials, bounds: RetryBounds, o
         errorCodes: [...RETRY_ERROR_CODES],
         retry(err: Error & { statusCode?: number; code?: string; headers?: Record<string, string | string[]> }, _context: unknown, callback: (err?: Error | null) => void) {
           const status = err.code === "UND_ERR_REQ_RETRY" || err.statusCode !== undefined ? err.statusCode : undefined;
+          const throttled = status === 429;
+          // Throttling slows the whole process (Retry-After, when sent, pauses it that long).
+          if (throttled) pacer.throttled(retryAfterMs(err.headers?.["retry-after"]));
+          else pacer.answered();
           const decision = decideRetry(
-            { status, code: status === undefined ? err.code : undefined, retryAfter: err.headers?.["retry-after"], attempts: retries + 1, elapsedMs: Date.now() - started },
+            {
+              status,
+              code: status === undefined ? err.code : undefined,
+              retryAfter: err.headers?.["retry-after"],
+              attempts: faultRetries + 1,
+              throttleDelayMs: throttled ? pacer.pendingDelay() : undefined,
+              elapsedMs: Date.now() - started,
+            },
             bounds,
             seams.random,
           );
           if (!decision.retry) return callback(err);
           retries++;
-          onRetry?.({ method: request.method, path: path.split("?")[0], attempt: retries + 1, delayMs: decision.delayMs, cause: status !== undefined ? `HTTP ${status}` : (err.code ?? err.message) });
+          if (!throttled) faultRetries++;
+          onRetry?.({
+            method: request.method,
+            path: path.split("?")[0],
+            attempt: faultRetries + 1,
+            delayMs: decision.delayMs,
+            cause: status !== undefined ? `HTTP ${status}` : (err.code ?? err.message),
+            throttled,
+            pacingMs: pacer.intervalMs,
+          });
+          // A 429's wait is the pacer's: the re-dispatch waits for the process's next slot.
           // A zero delay (full jitter can draw 0) answers synchronously: no timer needed, and
           // MockAgent, which does not honour pause(), then sees the retry decision in time.
-          if (decision.delayMs === 0) callback(null);
+          if (throttled || decision.delayMs === 0) callback(null);
           else setTimeout(() => callback(null), decision.delayMs);
         },
       };
@@ -125,6 +182,8 @@ export function createTransport(credentials: Credentials, bounds: RetryBounds, o
           projectId: request.projectId,
           retryOptions,
         } as Dispatcher.DispatchOptions);
+        // (a final 429 was already counted by the retry decision that gave up on it)
+        if (response.status !== 429) pacer.answered();
         const requestId = headerValue(response.headers["x-request-id"]) ?? headerValue(response.headers["x-iam-trace-id"]);
         return { ...response, requestId, attempts: retries + 1 };
       } catch (error) {

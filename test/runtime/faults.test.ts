@@ -39,8 +39,10 @@ describe.each([
     const injected = emulator.requests().filter((r) => r.fault !== undefined);
     expect(injected.length).toBeGreaterThan(0);
     expect(injected.every((r) => r.fault!.includes(fault))).toBe(true);
-    // every retry is announced on its own progress line
-    expect(upload.stderr + remove.stderr).toMatch(/retry 2\/10 in \d+\.\ds/);
+    // every retry is announced on its own progress line; a 429 is throttling, not a fault
+    expect(upload.stderr + remove.stderr).toMatch(
+      fault === "429" ? /HTTP 429 throttled, retry in \d+\.\ds \(this process now sends at most one request per \d+\.\d\ds; not counted/ : /retry 2\/10 in \d+\.\ds/,
+    );
   });
 });
 
@@ -53,9 +55,27 @@ test("throttling with Retry-After: the wait follows the header", async () => {
   expect(remove.code).toBe(0);
   // four DELETEs against a 1/s bucket: the throttled ones wait the 1 s Retry-After each
   expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
-  expect(remove.stderr).toMatch(/HTTP 429, retry 2\/6 in 1\.0s/);
+  expect(remove.stderr).toMatch(/HTTP 429 throttled, retry in 1\.0s/);
   expect(groupsOf(emulator)).toEqual({});
 }, 20_000);
+
+test("a throttled run succeeds on the first try: 429s are waited out, not counted against the attempts", async () => {
+  // GIVEN a 2 requests/s bucket per API, no Retry-After, and a budget of 2 attempts per request
+  emulator.configure({ throttlePerSecond: 2, readyDelayMs: 300 });
+  const paths = Array.from({ length: 8 }, (_, i) => OBS(`t-${i}.jar`));
+  const budget = { DLI_PACKAGES_MAX_ATTEMPTS: "2", DLI_PACKAGES_RETRY_MAX_DELAY_MS: "2000" };
+  // WHEN two uploads of other groups and then the deletion of one group run, each throttled
+  const uploads = await Promise.all(["t1", "t2"].map((group) => runCli(["upload-group"], fullEnv(emulator, { group, paths }, budget))));
+  const remove = await runCli(["delete-group"], fullEnv(emulator, { group: "t1" }, budget));
+  // THEN every command exits 0 and the groups are exact
+  expect(uploads.map((u) => u.code)).toEqual([0, 0]);
+  expect(remove.code).toBe(0);
+  expect(groupsOf(emulator)).toEqual({ t2: paths.map((p) => `${p.split("/").pop()}:READY`).sort() });
+  // AND throttling did happen (far more 429s than the attempt budget would have allowed)
+  const throttled = emulator.requests().filter((r) => r.status === 429);
+  expect(throttled.length).toBeGreaterThan(2);
+  expect(remove.stderr).toMatch(/DELETE \S+: HTTP 429 throttled/);
+}, 60_000);
 
 test("503 on every request: exit 1 after the attempt bound, with the last answer", async () => {
   emulator.configure({ faults: { rate503: 1 } });

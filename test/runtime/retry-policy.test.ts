@@ -44,7 +44,10 @@ test("the attempt bound and the total-time bound stop retries", () => {
 test("bounds come from DLI_PACKAGES_* variables, with defaults", () => {
   expect(retryBoundsFromEnvironment({})).toEqual(DEFAULT_RETRY_BOUNDS);
   expect(retryBoundsFromEnvironment({ DLI_PACKAGES_MAX_ATTEMPTS: "2", DLI_PACKAGES_RETRY_TOTAL_MS: "50" })).toMatchObject({ maxAttempts: 2, totalMs: 50 });
-  expect(() => retryBoundsFromEnvironment({ DLI_PACKAGES_MAX_ATTEMPTS: "0" })).toThrow(/DLI_PACKAGES_MAX_ATTEMPTS: "0" must be a whole number ≥ 1/);
+  expect(() => retryBoundsFromEnvironment({ DLI_PACKAGES_MAX_ATTEMPTS: "0" })).toThrow(/DLI_PACKAGES_MAX_ATTEMPTS: "0" must be a whole number from 1 to 100/);
+  // upper bounds: a huge value would overflow Node's timer and fire every retry at once
+  expect(() => retryBoundsFromEnvironment({ DLI_PACKAGES_RETRY_BASE_MS: "99999999999" })).toThrow(/DLI_PACKAGES_RETRY_BASE_MS: "99999999999" must be a whole number from 0 to 60000/);
+  expect(() => retryBoundsFromEnvironment({ DLI_PACKAGES_RETRY_TOTAL_MS: "3600001" })).toThrow(/from 0 to 3600000/);
 });
 
 test("polling starts soon, grows ×1.5 and stays at most 2 s", () => {

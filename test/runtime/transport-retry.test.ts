@@ -14,13 +14,13 @@ const ORIGIN = "https://dli.cn-north-4.myhuaweicloud.com";
 const SK = "transport-test-sk";
 const bounds = { ...DEFAULT_RETRY_BOUNDS, maxAttempts: 4, baseMs: 1, maxDelayMs: 2 };
 
-function setUp() {
+function setUp(retryBounds = bounds) {
   const mock = new MockAgent();
   mock.disableNetConnect();
   const seen: { headers: Record<string, string>; body: string; path: string }[] = [];
   let minute = 0;
   const clock = () => new Date(Date.UTC(2026, 0, 1, 0, minute++, 0));
-  const transport = createTransport(credentialsFromEnvironment({ HW_ACCESS_KEY: "AK", HW_SECRET_KEY: SK }), bounds, undefined, { dispatcher: mock, clock, random: () => 0 });
+  const transport = createTransport(credentialsFromEnvironment({ HW_ACCESS_KEY: "AK", HW_SECRET_KEY: SK }), retryBounds, undefined, { dispatcher: mock, clock, random: () => 0 });
   const record = (status: number, body: unknown, headers: Record<string, string> = {}) => (opts: any) => {
     seen.push({ headers: { ...opts.headers }, body: String(opts.body), path: opts.path });
     return { statusCode: status, data: JSON.stringify(body), responseOptions: { headers: { "x-request-id": `req-${seen.length}`, ...headers } } };
@@ -83,6 +83,58 @@ describe("response bodies are validated: an unexpected shape is a one-line error
     const client = new DliClient(transport, new URL(ORIGIN), "p");
     const attempt = method === "GET" ? client.listGroups() : client.uploadGroup("jar", "g", ["https://b.obs.x/a.jar"]);
     await expect(attempt).rejects.toThrow(message);
+    await transport.close();
+  });
+});
+
+describe("throttling (issue 11 §2): a 429 is waited out, not counted, and slows the whole process", () => {
+  test("six 429s then 200 with maxAttempts 4: success — 429s do not spend the attempt budget", async () => {
+    const { seen, transport, record, pool } = setUp();
+    pool.intercept({ path: "/v2.0/p/resources", method: "GET" }).reply(record(429, { error_code: "APIGW.0308", error_msg: "throttled" })).times(6);
+    pool.intercept({ path: "/v2.0/p/resources", method: "GET" }).reply(record(200, { groups: [] }));
+    const response = await transport.send(new URL(ORIGIN), { method: "GET", path: "/v2.0/p/resources" });
+    expect(response.status).toBe(200);
+    expect(response.attempts).toBe(7);
+    expect(seen).toHaveLength(7);
+    await transport.close();
+  });
+
+  test("faults still spend it: 429, 503, 429, 503, 503, 503 with maxAttempts 4 ends on the 4th 503", async () => {
+    const { seen, transport, record, pool } = setUp();
+    const path = "/v2.0/p/resources";
+    for (const status of [429, 503, 429, 503, 503, 503, 200]) pool.intercept({ path, method: "GET" }).reply(record(status, { error_code: "X", error_msg: String(status) }));
+    const response = await transport.send(new URL(ORIGIN), { method: "GET", path });
+    expect([response.status, response.attempts, seen.length]).toEqual([503, 6, 6]);
+    await transport.close();
+  });
+
+  test("Retry-After on one request's 429 holds the next request of the process too", async () => {
+    const { transport, pool } = setUp();
+    const sentAt: Record<string, number[]> = { a: [], b: [] };
+    const reply = (name: string, statuses: number[]) => () => {
+      sentAt[name].push(Date.now());
+      const status = statuses[sentAt[name].length - 1] ?? 200;
+      return { statusCode: status, data: "{}", responseOptions: { headers: status === 429 ? { "retry-after": "0.3" } : {} } };
+    };
+    pool.intercept({ path: "/a", method: "GET" }).reply(reply("a", [429, 200])).times(2);
+    pool.intercept({ path: "/b", method: "GET" }).reply(reply("b", [200]));
+    const first = await transport.send(new URL(ORIGIN), { method: "GET", path: "/a" });
+    const second = await transport.send(new URL(ORIGIN), { method: "GET", path: "/b" });
+    expect([first.status, second.status]).toEqual([200, 200]);
+    // the retry waited the Retry-After, and the next request of the process was paced behind it
+    expect(sentAt.a[1] - sentAt.a[0]).toBeGreaterThanOrEqual(290);
+    expect(sentAt.b[0]).toBeGreaterThanOrEqual(sentAt.a[1]);
+    await transport.close();
+  });
+
+  test("the total-time bound still ends an endless 429", async () => {
+    const { seen, transport, record, pool } = setUp({ ...bounds, totalMs: 350 });
+    pool.intercept({ path: "/t", method: "GET" }).reply(record(429, { error_code: "APIGW.0308", error_msg: "throttled" }, { "retry-after": "0.1" })).times(100);
+    const response = await transport.send(new URL(ORIGIN), { method: "GET", path: "/t" });
+    // 0.1 s apart within 350 ms: the first attempt and at most three retries, never all 100
+    expect(response.status).toBe(429);
+    expect(seen.length).toBeGreaterThanOrEqual(2);
+    expect(seen.length).toBeLessThanOrEqual(4);
     await transport.close();
   });
 });
