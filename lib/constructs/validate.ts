@@ -45,19 +45,23 @@ export function specFromProps(props: PackageGroupProps): PropsCheck {
   const group = props.group;
   if (known("group", group)) problems.push(...checkGroupName(group));
 
+  // The paths' buckets must be in the region, when the region is a valid literal.
+  const region = props.region;
+  const regionProblems = Token.isUnresolved(region) ? [] : checkRegion(region);
+  const knownRegion = !Token.isUnresolved(region) && regionProblems.length === 0 ? region : undefined;
+
   const paths = props.paths;
   if (known("paths", paths)) {
     if (Array.isArray(paths)) {
       const tokenIndexes = paths.map((p, i) => (Token.isUnresolved(p) ? i : -1)).filter((i) => i >= 0);
       for (const i of tokenIndexes) problems.push({ field: `paths[${i}]`, value: paths[i], rule: TOKEN_RULE });
-      if (tokenIndexes.length === 0) problems.push(...checkPaths(paths));
+      if (tokenIndexes.length === 0) problems.push(...checkPaths(paths, knownRegion));
     } else {
-      problems.push(...checkPaths(paths));
+      problems.push(...checkPaths(paths, knownRegion));
     }
   }
 
-  const region = props.region;
-  if (known("region", region)) problems.push(...checkRegion(region));
+  if (known("region", region)) problems.push(...regionProblems);
 
   // projectId and endpoint may be tokens: they are only passed through into the triggers.
   if (!Token.isUnresolved(props.projectId)) problems.push(...checkProjectId(props.projectId));

@@ -107,7 +107,12 @@ export function specFromEnvironment(env: NodeJS.ProcessEnv): SpecFromEnvironment
     waitTimeoutSeconds: /^[0-9]+$/.test(timeoutText) ? Number(timeoutText) : Number.NaN,
     removalPolicy: env[SPEC_ENV.removalPolicy] as RemovalPolicyValue,
   };
-  const specProblems = checkSpec(spec).map((problem) => ({ ...problem, field: envNameForProblem(problem.field) }));
+  // The text as set, not NaN, in the message ("1e3" and "60\r\n" are not whole numbers).
+  const specProblems = checkSpec(spec).map((problem) => ({
+    ...problem,
+    value: problem.field === "waitTimeout" && Number.isNaN(spec.waitTimeoutSeconds) ? timeoutText : problem.value,
+    field: envNameForProblem(problem.field),
+  }));
   return specProblems.length > 0 ? { ok: false, problems: specProblems } : { ok: true, spec };
 }
 

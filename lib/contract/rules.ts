@@ -10,6 +10,7 @@ import {
   PACKAGE_KINDS,
   PackageGroupSpec,
   REMOVAL_POLICIES,
+  SPEC_ENV,
 } from "./spec";
 
 /** One thing wrong with one field. */
@@ -37,6 +38,19 @@ const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 // The bucket part is captured loosely so that a bad bucket name gets the bucket rule, not the generic one.
 const OBS_HOST = /^(.+)\.obs\.([a-z0-9-]+)\.(myhuaweicloud\.com|myhuaweicloud\.eu)$/;
 const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
+// C0 controls, space and DEL: the WHATWG URL parser silently drops some (tab, CR, LF) and
+// encodes others, so a value is checked as written, before any parsing.
+// eslint-disable-next-line no-control-regex
+const CONTROL_OR_SPACE = /[\u0000-\u0020\u007f]/;
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+/**
+ * Linux caps one environment string (`NAME=value` and its NUL) at 32 pages = 131072 bytes
+ * (MAX_ARG_STRLEN); Terraform passes the spec to the provisioner in environment variables, so a
+ * larger one fails with E2BIG before the runtime starts.
+ */
+export const MAX_ENVIRONMENT_STRING_BYTES = 131_072;
 
 export const RULES = {
   group: "1–64 characters: letters, digits, '.', '_' or '-'",
@@ -47,7 +61,7 @@ export const RULES = {
   region: "a Huawei Cloud region id such as cn-north-4 or ap-southeast-1",
   projectId: "32 lower-case hexadecimal characters (IAM project id), or leave it out to resolve it from the region",
   endpoint:
-    "an https:// URL without path, query or fragment (http:// is allowed only for a loopback emulator such as http://127.0.0.1:8080)",
+    "an https:// URL without path, query or fragment (http:// is allowed only for a loopback emulator such as http://127.0.0.1:8080), and without user info",
   waitTimeout: `a whole number of seconds from 1 to ${MAX_WAIT_TIMEOUT_SECONDS}`,
 } as const;
 
@@ -89,11 +103,22 @@ export function checkGroupName(group: unknown): SpecProblem[] {
   return [];
 }
 
-/** Problems with one OBS object path (index i in the list). */
-export function checkObsPath(path: unknown, index: number): SpecProblem[] {
+/**
+ * Problems with one OBS object path (index i in the list), checked exactly as it will be sent:
+ * the URL parser would silently resolve `..`, drop CR/LF/tab and turn `\` into `/`, so those are
+ * refused on the raw text. With `region`, the bucket must be in that region (`.obs.{region}.`,
+ * on the region's domain: `.myhuaweicloud.eu` only for eu-west-101).
+ */
+export function checkObsPath(path: unknown, index: number, region?: string): SpecProblem[] {
   const field = `paths[${index}]`;
   if (typeof path !== "string" || path.length === 0) {
     return [{ field, value: path, rule: RULES.obsUrl }];
+  }
+  if (CONTROL.test(path)) {
+    return [{ field, value: path, rule: `${RULES.obsUrl}; no control characters (CR, LF, NUL, tab, …)` }];
+  }
+  if (path.includes("\\")) {
+    return [{ field, value: path, rule: `${RULES.obsUrl}; no backslash ('\\')` }];
   }
   if (path.startsWith("obs://")) {
     const rest = path.slice("obs://".length);
@@ -143,6 +168,28 @@ export function checkObsPath(path: unknown, index: number): SpecProblem[] {
   if (!BUCKET.test(host[1]) || host[1].includes("..")) {
     return [{ field, value: path, rule: `${RULES.obsUrl}; bucket names are 3–63 lower-case letters, digits, '-' or '.'` }];
   }
+  if (region !== undefined && (host[2] !== region || host[3] !== cloudDomainOf(region))) {
+    return [
+      {
+        field,
+        value: path,
+        rule: `the bucket must be in the group's region ${region}: https://{bucket}.obs.${region}.${cloudDomainOf(region)}/{key} (DLI reads packages from OBS in its own region)`,
+      },
+    ];
+  }
+  // The path as written (after "https://host"), not url.pathname, which has resolved dot segments.
+  const rawPath = path.slice(path.indexOf("/", "https://".length));
+  for (const segment of rawPath.split("/").slice(1)) {
+    if (/^(\.|%2e){1,2}$/i.test(segment)) {
+      return [{ field, value: path, rule: `${RULES.obsUrl}; no '.' or '..' segments (the URL would not name the object it shows)` }];
+    }
+    if (/%(2f|5c)/i.test(segment)) {
+      return [{ field, value: path, rule: `${RULES.obsUrl}; no percent-encoded '/' or '\\' (%2F, %5C) in a segment` }];
+    }
+    if (/%([01][0-9a-f]|7f)/i.test(segment)) {
+      return [{ field, value: path, rule: `${RULES.obsUrl}; no percent-encoded control characters (%00–%1F, %7F)` }];
+    }
+  }
   const key = url.pathname.slice(1);
   if (key.length === 0) {
     return [{ field, value: path, rule: `${RULES.obsUrl}; the object key is empty` }];
@@ -160,12 +207,15 @@ export function checkObsPath(path: unknown, index: number): SpecProblem[] {
   return [];
 }
 
-/** Problems with the path list: each path, duplicates, and package-name collisions. */
-export function checkPaths(paths: unknown): SpecProblem[] {
+/**
+ * Problems with the path list: each path (in `region`, when given), duplicates, package-name
+ * collisions, and the size of the environment string that carries the list.
+ */
+export function checkPaths(paths: unknown, region?: string): SpecProblem[] {
   if (!Array.isArray(paths) || paths.length === 0) {
     return [{ field: "paths", value: paths, rule: "at least one OBS object URL" }];
   }
-  const problems: SpecProblem[] = paths.flatMap((path, index) => checkObsPath(path, index));
+  const problems: SpecProblem[] = paths.flatMap((path, index) => checkObsPath(path, index, region));
   const firstIndexOfPath = new Map<string, number>();
   const firstIndexOfName = new Map<string, number>();
   paths.forEach((path, index) => {
@@ -188,7 +238,25 @@ export function checkPaths(paths: unknown): SpecProblem[] {
     }
     firstIndexOfName.set(name, index);
   });
-  return problems;
+  return [...problems, ...checkPathsSize(paths)];
+}
+
+/** Bytes of the environment string `DLI_PACKAGES_PATHS=<JSON>` plus its NUL. */
+export function pathsEnvironmentBytes(paths: readonly unknown[]): number {
+  return new TextEncoder().encode(`${SPEC_ENV.paths}=${JSON.stringify(paths)}`).length + 1;
+}
+
+/** The path list must fit in one environment string (see {@link MAX_ENVIRONMENT_STRING_BYTES}). */
+export function checkPathsSize(paths: readonly unknown[]): SpecProblem[] {
+  const bytes = pathsEnvironmentBytes(paths);
+  if (bytes <= MAX_ENVIRONMENT_STRING_BYTES) return [];
+  return [
+    {
+      field: "paths",
+      value: `${paths.length} paths, ${bytes} bytes as ${SPEC_ENV.paths}`,
+      rule: `the group's paths must fit in one environment string of at most ${MAX_ENVIRONMENT_STRING_BYTES} bytes (128 KiB, Linux MAX_ARG_STRLEN), or Terraform cannot start the provisioner (E2BIG); split the group into smaller groups or use shorter object keys`,
+    },
+  ];
 }
 
 export function checkRegion(region: unknown): SpecProblem[] {
@@ -205,7 +273,7 @@ export function checkProjectId(projectId: unknown): SpecProblem[] {
 export function checkEndpoint(endpoint: unknown): SpecProblem[] {
   if (endpoint === undefined) return [];
   const problem = [{ field: "endpoint", value: endpoint, rule: RULES.endpoint }];
-  if (typeof endpoint !== "string") return problem;
+  if (typeof endpoint !== "string" || CONTROL_OR_SPACE.test(endpoint) || endpoint.includes("#") || endpoint.includes("?") || endpoint.includes("\\")) return problem;
   let url: URL;
   try {
     url = new URL(endpoint);
@@ -242,7 +310,7 @@ export function checkSpec(spec: PackageGroupSpec): SpecProblem[] {
   return [
     ...checkKind(spec.kind),
     ...checkGroupName(spec.group),
-    ...checkPaths(spec.paths),
+    ...checkPaths(spec.paths, checkRegion(spec.region).length === 0 ? spec.region : undefined),
     ...checkRegion(spec.region),
     ...checkProjectId(spec.projectId),
     ...checkEndpoint(spec.endpoint),

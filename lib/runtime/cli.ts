@@ -6,6 +6,7 @@
  */
 import { parseArgs } from "node:util";
 import { setFlagsFromString } from "node:v8";
+import { boundedLine } from "../contract/bounded-text";
 import { EXIT_CODES } from "../contract/spec";
 import { ConfigError, exitCodeOf, oneLine } from "./errors";
 
@@ -106,7 +107,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const known = error instanceof Error && ["ConfigError", "OperationError", "ApiError", "TransportError", "ResponseShapeError"].includes(error.name);
-    process.stderr.write(`dli-packages: ${command ?? ""}${command ? ": " : ""}error: ${known ? message : `internal error: ${oneLine(message)}`}\n`);
+    // The first line may carry values from the input: bounded and escaped. Further lines are
+    // only ever our own usage text.
+    const [first, ...usage] = (known ? message : `internal error: ${oneLine(message)}`).split("\n");
+    process.stderr.write(`${boundedLine(`dli-packages: ${command ?? ""}${command ? ": " : ""}error: ${first}`)}\n${usage.map((line) => `${line}\n`).join("")}`);
     return exitCodeOf(error);
   }
 }

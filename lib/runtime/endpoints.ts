@@ -6,7 +6,8 @@
 import { RUNTIME_ENV } from "../contract/spec";
 import { ConfigError } from "./errors";
 
-import { defaultDliEndpoint, defaultIamEndpoint } from "../contract/rules";
+import { renderValue } from "../contract/bounded-text";
+import { checkEndpoint, defaultDliEndpoint, defaultIamEndpoint } from "../contract/rules";
 
 export { defaultDliEndpoint, defaultIamEndpoint };
 
@@ -23,17 +24,11 @@ export function iamEndpoint(region: string, env: NodeJS.ProcessEnv): URL {
   return new URL(defaultIamEndpoint(region));
 }
 
+/** The same rule as the spec's endpoint (contract checkEndpoint), on the value exactly as set. */
 function parseEndpoint(text: string, where: string): URL {
-  let url: URL;
-  try {
-    url = new URL(text.trim());
-  } catch {
-    throw new ConfigError(`${where}: ${JSON.stringify(text)} is not a URL (expected e.g. https://dli.cn-north-4.myhuaweicloud.com)`);
-  }
-  if (url.protocol !== "https:" && url.protocol !== "http:") throw new ConfigError(`${where}: ${JSON.stringify(text)} must be an http(s) URL`);
-  if (url.username || url.password) throw new ConfigError(`${where}: must not carry user info`);
-  if (url.search || url.hash) throw new ConfigError(`${where}: ${JSON.stringify(text)} must not have a query or fragment`);
-  return url;
+  const problem = checkEndpoint(text)[0];
+  if (problem) throw new ConfigError(`${where}: ${renderValue(text)} — ${problem.rule}`);
+  return new URL(text);
 }
 
 /** Region for commands run by hand (ls, diff): HW_REGION_NAME. */

@@ -3,11 +3,30 @@
  * HUAWEICLOUD_SDK_PROJECT_ID), else IAM `GET /v3/projects?name={region}` (dli-api.md §3), which
  * must list exactly one project.
  */
+import { renderValue } from "../contract/bounded-text";
+import { checkProjectId } from "../contract/rules";
 import { RUNTIME_ENV } from "../contract/spec";
-import { OperationError, ResponseShapeError } from "./errors";
+import { ConfigError, OperationError, ResponseShapeError } from "./errors";
 import { errorFromResponse, jsonObject, Transport } from "./transport";
 
 export type ProjectSource = "spec" | "environment" | "iam";
+
+/**
+ * HW_PROJECT_ID, else HUAWEICLOUD_SDK_PROJECT_ID, validated exactly as set with the spec's rule
+ * (it becomes a URL path segment and a signed header): a bad value is a ConfigError (exit 2)
+ * before any request, even when the spec's project id wins.
+ */
+export function projectIdFromEnvironment(env: NodeJS.ProcessEnv): string | undefined {
+  let chosen: string | undefined;
+  for (const name of RUNTIME_ENV.projectId) {
+    const value = env[name];
+    if (value === undefined || value === "") continue;
+    const problem = checkProjectId(value)[0];
+    if (problem) throw new ConfigError(`${name}: ${renderValue(value)} — ${problem.rule}`);
+    chosen ??= value;
+  }
+  return chosen;
+}
 
 export async function resolveProjectId(
   specProjectId: string | undefined,
@@ -16,11 +35,9 @@ export async function resolveProjectId(
   transport: Transport,
   iam: () => URL,
 ): Promise<{ projectId: string; source: ProjectSource; requests: number }> {
+  const fromEnvironment = projectIdFromEnvironment(env);
   if (specProjectId) return { projectId: specProjectId, source: "spec", requests: 0 };
-  for (const name of RUNTIME_ENV.projectId) {
-    const value = env[name]?.trim();
-    if (value) return { projectId: value, source: "environment", requests: 0 };
-  }
+  if (fromEnvironment) return { projectId: fromEnvironment, source: "environment", requests: 0 };
   const path = "/v3/projects";
   const response = await transport.send(iam(), { method: "GET", path, query: { name: region } });
   if (response.status !== 200) throw errorFromResponse("GET", path, response);

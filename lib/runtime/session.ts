@@ -8,7 +8,7 @@ import { credentialsFromEnvironment, Credentials } from "./credentials";
 import { DliClient } from "./dli-client";
 import { dliEndpoint, iamEndpoint } from "./endpoints";
 import { Progress } from "./progress";
-import { ProjectSource, resolveProjectId } from "./project";
+import { projectIdFromEnvironment, ProjectSource, resolveProjectId } from "./project";
 import { retryBoundsFromEnvironment } from "./retry-policy";
 import { createTransport, Transport } from "./transport";
 
@@ -35,6 +35,9 @@ export async function openSession(options: SessionOptions): Promise<Session> {
   const credentials = credentialsFromEnvironment(env);
   const bounds = retryBoundsFromEnvironment(env);
   const endpoint = dliEndpoint(region, options.specEndpoint, env);
+  // Every override is checked before anything is sent, used or not (hostile input, issue 11 §3).
+  const iam = iamEndpoint(region, env);
+  projectIdFromEnvironment(env);
   const transport: Transport = createTransport(credentials, bounds, (event) =>
     progress.step(
       event.throttled
@@ -42,7 +45,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
         : `${event.method} ${event.path}: ${event.cause}, retry ${event.attempt}/${bounds.maxAttempts} in ${(event.delayMs / 1000).toFixed(1)}s`,
     ),
   );
-  const project = await resolveProjectId(options.specProjectId, region, env, transport, () => iamEndpoint(region, env)).catch(async (error) => {
+  const project = await resolveProjectId(options.specProjectId, region, env, transport, () => iam).catch(async (error) => {
     await transport.close();
     throw error;
   });

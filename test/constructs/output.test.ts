@@ -163,7 +163,7 @@ describe.each(TYPES)("spec round-trip (%s)", (resourceType) => {
         new JarPackageGroup(s, "g", {
           ...props({ resourceType }),
           group: "spark.jobs_v2-x",
-          paths: [`${BUCKET}/a/b/c/job.jar`, "https://other-bucket.obs.eu-west-101.myhuaweicloud.eu/lib/udf!1.jar", `${BUCKET}/x/my%21file.jar`],
+          paths: ["https://dli-test.obs.eu-west-101.myhuaweicloud.eu/a/b/c/job.jar", "https://other-bucket.obs.eu-west-101.myhuaweicloud.eu/lib/udf!1.jar", "https://dli-test.obs.eu-west-101.myhuaweicloud.eu/x/my%21file.jar"],
           region: "eu-west-101",
           projectId: "0123456789abcdef0123456789abcdef",
           endpoint: "http://127.0.0.1:18080",

@@ -296,3 +296,30 @@ describe("one owner per group: two constructs of one App naming the same group a
     expect(errorOfApp((one) => new FilePackageGroup(one, "a", props()))).toBe("");
   });
 });
+
+test("a group whose paths do not fit in one environment string is refused at synth with the limit and its size", () => {
+  const paths = Array.from({ length: 1600 }, (_, i) => `${OBS}/jobs/some/deeper/folder/package-${String(i).padStart(5, "0")}.jar`);
+  const message = errorOf({ paths });
+  expect(message).toMatch(/^FilePackageGroup "stack\/gatk" has 1 invalid prop:\n  - paths: "1600 paths, \d{6} bytes as DLI_PACKAGES_PATHS" — the group's paths must fit in one environment string of at most 131072 bytes \(128 KiB, Linux MAX_ARG_STRLEN\)/);
+});
+
+test("hostile paths are refused at synth by the same rules as at apply time", () => {
+  const message = errorOf({
+    paths: [`${OBS}/j/../../etc/a.jar`, `${OBS}/a%2Fb/b.jar`, `${OBS}/fold\r\ner/c.jar`, "https://dli-test.obs.ap-southeast-1.myhuaweicloud.com/d.jar", "https://dli-test.obs.cn-north-4.myhuaweicloud.eu/e.jar"],
+  });
+  expect(message).toContain(`  - paths[0]: "${OBS}/j/../../etc/a.jar" — `);
+  expect(message).toMatch(/paths\[0\].*no '\.' or '\.\.' segments/);
+  expect(message).toMatch(/paths\[1\].*no percent-encoded '\/'/);
+  expect(message).toMatch(/paths\[2\]: ".*fold\\r\\ner\/c\.jar" — .*no control characters/);
+  expect(message).toMatch(/paths\[3\].*must be in the group's region cn-north-4/);
+  expect(message).toMatch(/paths\[4\].*must be in the group's region cn-north-4/);
+  expect(message.split("\n")).toHaveLength(7);
+});
+
+test("at most ten problems are listed, then how many more; values are cut", () => {
+  const message = errorOf({ paths: Array.from({ length: 25 }, (_, i) => `obs://b/${"k".repeat(300)}${i}.jar`) });
+  const lines = message.split("\n");
+  expect(lines.filter((l) => l.startsWith("  - paths["))).toHaveLength(10);
+  expect(message).toContain("  - … and 15 more");
+  expect(Math.max(...lines.map((l) => l.length))).toBeLessThan(2048);
+});

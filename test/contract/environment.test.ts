@@ -66,3 +66,25 @@ describe("spec ⇄ environment", () => {
     expect(!result.ok && result.problems[0]).toMatchObject({ field: SPEC_ENV.paths, rule: "a JSON array of OBS object URLs" });
   });
 });
+
+describe("the environment-string limit (issue 11 §3): one rule for synth and runtime", () => {
+  const { checkPathsSize, MAX_ENVIRONMENT_STRING_BYTES, pathsEnvironmentBytes } = require("../../lib/contract") as typeof import("../../lib/contract");
+  const many = (n: number) => Array.from({ length: n }, (_, i) => `https://my-bucket.obs.cn-north-4.myhuaweicloud.com/jobs/some/deeper/folder/package-${String(i).padStart(5, "0")}.jar`);
+
+  test("the bound is Linux's MAX_ARG_STRLEN, counted as NAME=value plus NUL", () => {
+    expect(MAX_ENVIRONMENT_STRING_BYTES).toBe(128 * 1024);
+    expect(pathsEnvironmentBytes(["a"])).toBe(Buffer.byteLength(`${SPEC_ENV.paths}=["a"]`) + 1);
+    expect(checkPathsSize(many(10))).toEqual([]);
+  });
+
+  test("a larger DLI_PACKAGES_PATHS read by the runtime is refused naming the limit and the size", () => {
+    const env = specToEnvironment({ ...spec, paths: many(1600) });
+    const bytes = Buffer.byteLength(`${SPEC_ENV.paths}=${env[SPEC_ENV.paths]}`) + 1;
+    expect(bytes).toBeGreaterThan(MAX_ENVIRONMENT_STRING_BYTES);
+    const parsed = specFromEnvironment(env);
+    expect(parsed.ok).toBe(false);
+    const problem = !parsed.ok && parsed.problems.find((p) => p.field === SPEC_ENV.paths);
+    expect(problem).toMatchObject({ value: `1600 paths, ${bytes} bytes as ${SPEC_ENV.paths}` });
+    expect((problem as { rule: string }).rule).toMatch(/at most 131072 bytes \(128 KiB, Linux MAX_ARG_STRLEN\).*E2BIG/);
+  });
+});

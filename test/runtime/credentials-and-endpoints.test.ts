@@ -37,5 +37,5 @@ test("HW_DLI_ENDPOINT overrides the spec's endpoint, which overrides the default
   expect(dliEndpoint("cn-north-4", undefined, {}).href).toBe("https://dli.cn-north-4.myhuaweicloud.com/");
   expect(dliEndpoint("cn-north-4", "https://dli.example.com", {}).href).toBe("https://dli.example.com/");
   expect(dliEndpoint("cn-north-4", "https://dli.example.com", { HW_DLI_ENDPOINT: "http://127.0.0.1:9" }).href).toBe("http://127.0.0.1:9/");
-  expect(() => dliEndpoint("cn-north-4", undefined, { HW_DLI_ENDPOINT: "ftp://x" })).toThrow(/HW_DLI_ENDPOINT: "ftp:\/\/x" must be an http\(s\) URL/);
+  expect(() => dliEndpoint("cn-north-4", undefined, { HW_DLI_ENDPOINT: "ftp://x" })).toThrow(/HW_DLI_ENDPOINT: "ftp:\/\/x" — an https:\/\/ URL without path, query or fragment/);
 });

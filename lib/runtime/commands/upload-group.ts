@@ -3,7 +3,7 @@
  * upload → wait until READY → converge → verify → summary.
  */
 import { specFromEnvironment } from "../../contract/environment";
-import { packageNameOf } from "../../contract/rules";
+import { MAX_ENVIRONMENT_STRING_BYTES, packageNameOf } from "../../contract/rules";
 import { PackageGroupSpec } from "../../contract/spec";
 import { listNames } from "../../contract/bounded-text";
 import { converge } from "../converge";
@@ -23,7 +23,11 @@ read shows exactly the spec, all READY (another writer on the same group makes i
 
 Credentials: HW_ACCESS_KEY + HW_SECRET_KEY (+ HW_SECURITY_TOKEN), or HUAWEICLOUD_SDK_AK +
 HUAWEICLOUD_SDK_SK (+ HUAWEICLOUD_SDK_SECURITY_TOKEN), or HW_AUTH_TOKEN.
-Endpoints: HW_DLI_ENDPOINT, HW_IAM_ENDPOINT override the defaults. Project: HW_PROJECT_ID.
+Endpoints: HW_DLI_ENDPOINT, HW_IAM_ENDPOINT override the defaults (https, or http on loopback;
+no user info, path, query or fragment). Project: HW_PROJECT_ID (32 lower-case hex characters).
+Every value is checked before any request; a bad one exits 2. DLI_PACKAGES_PATHS must fit in
+one environment string of at most ${MAX_ENVIRONMENT_STRING_BYTES} bytes (128 KiB, Linux
+MAX_ARG_STRLEN): Terraform cannot pass a larger one to the provisioner.
 
 Exit codes: 0 done, 1 failed (API error, FAILED package, timeout), 2 usage or configuration.`;
 
