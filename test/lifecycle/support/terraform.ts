@@ -82,7 +82,15 @@ export function terraformEnvironment(extra: Record<string, string>): NodeJS.Proc
 
 /** Starts `terraform <args>` in `cwd` without waiting for it. */
 export function startTerraform(cwd: string, args: string[], env: Record<string, string>): StartedTerraform {
-  const child = spawn(TERRAFORM, [...args, "-no-color"], { cwd, env: terraformEnvironment(env) });
+  return startCommand(TERRAFORM, [...args, "-no-color"], cwd, terraformEnvironment(env));
+}
+
+/**
+ * Starts any command in `cwd` with exactly `env`, collecting its output, without waiting for it
+ * (also for tools that run terraform themselves, such as cdktn-cli).
+ */
+export function startCommand(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): StartedTerraform {
+  const child = spawn(command, args, { cwd, env });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (chunk) => (stdout += chunk));

@@ -12,7 +12,7 @@ import type { Probe } from "../../lifecycle/support/terraform";
 
 const ROOT = join(__dirname, "..", "..", "..");
 const NPM = process.platform === "win32" ? "npm.cmd" : "npm";
-const NPM_FLAGS = ["--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"];
+export const NPM_FLAGS = ["--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"];
 
 export interface NpmRun {
   readonly code: number | null;
@@ -20,7 +20,8 @@ export interface NpmRun {
   readonly ms: number;
 }
 
-function npm(cwd: string, args: string[]): NpmRun {
+/** Runs npm in `cwd` (no update notice), to completion. */
+export function npm(cwd: string, args: string[]): NpmRun {
   const started = Date.now();
   const result = spawnSync(NPM, args, { cwd, encoding: "utf8", timeout: 300_000, env: { ...process.env, npm_config_update_notifier: "false" } });
   return { code: result.status, output: `${result.stdout ?? ""}${result.stderr ?? ""}`.trim(), ms: Date.now() - started };
