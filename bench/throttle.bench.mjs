@@ -4,7 +4,10 @@
 // of 1–30 packages, 500 ms async READY, default retry bounds. Prints, for each: how many
 // processes succeeded on the first try (target 50/50), whether every group is exact, and the
 // wall time against the throttle floor (total requests ÷ rate, 429s not counted) as a ratio
-// (target ≤ 1.5×). Needs `npm run build` (uses dist/). The emulator runs in this process; the
+// (target ≤ 1.5×), beside the floor of the busiest API's own bucket (the emulator, like APIG,
+// throttles per API, so total ÷ rate is the issue's yardstick, not a hard lower bound).
+// BENCH_ONLY=1 runs the delete scenario alone; BENCH_TIMELINE=1 prints served requests per 5 s.
+// Needs `npm run build` (uses dist/). The emulator runs in this process; the
 // CLIs are spawned asynchronously so it keeps answering.
 import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
@@ -78,16 +81,14 @@ async function scenario(emulator, label, command, rate) {
   console.log(`    groups exact   ${exact}/${PROCESSES}`);
   console.log(`    requests       ${served.length} served + ${throttled} answered 429 (${(throttled / served.length).toFixed(2)} per served request)`);
   console.log(`    wall time      ${(wallMs / 1000).toFixed(1)} s vs throttle floor ${(floorMs / 1000).toFixed(1)} s (${served.length} requests ÷ ${rate}/s)`);
-  console.log(`    ratio          ${ratio.toFixed(2)}× (target ≤ 1.5×)${ratio > 1.5 ? "   OVER TARGET" : ""}   [busiest API ${busiestApi}: ${busiestCount} requests, its own bucket's floor ${(busiestCount / rate).toFixed(1)} s]`);
+  console.log(`    ratio          ${ratio.toFixed(2)}× (target ≤ 1.5×)${ratio > 1.5 ? "   OVER TARGET" : ""}   [buckets are per API: the busiest, ${busiestApi}, served ${busiestCount} requests, its own floor ${(busiestCount / rate).toFixed(1)} s → ${(wallMs / ((busiestCount / rate) * 1000)).toFixed(2)}×]`);
   for (const failed of results.filter((r) => r.code !== 0).slice(0, 3)) console.log(`    failure: ${failed.stderr.trim().split("\n").pop()}`);
   if (process.env.BENCH_TIMELINE) {
     // served requests per 5 s window, to see where the wall time goes
     const t0 = Date.parse(log[0].at);
     const windows = [];
     for (const r of served) windows[Math.floor((Date.parse(r.at) - t0) / 5000)] = (windows[Math.floor((Date.parse(r.at) - t0) / 5000)] ?? 0) + 1;
-    const closes = results.map(() => 0);
     console.log(`    served per 5 s: ${Array.from(windows, (n) => n ?? 0).join(" ")}`);
-    void closes;
   }
   return firstTry === PROCESSES && exact === PROCESSES;
 }

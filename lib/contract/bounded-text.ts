@@ -50,13 +50,6 @@ export function renderName(name: string, max: number = MAX_VALUE_CHARS): string 
   return cut(escapeControl(name), max);
 }
 
-/** `a, b, c` with at most `max` items, then `… and N more`. */
-export function listAtMost(items: readonly string[], max: number = MAX_LISTED_NAMES, separator = ", "): string {
-  const shown = items.slice(0, max);
-  const rest = items.length - shown.length;
-  return shown.join(separator) + (rest > 0 ? `${separator}… and ${rest} more` : "");
-}
-
 /** Package or group names, escaped, cut and at most {@link MAX_LISTED_NAMES} of them. */
 export function listNames(names: readonly string[], max: number = MAX_LISTED_NAMES): string {
   const rest = names.length - Math.min(names.length, max);

@@ -32,8 +32,6 @@ export interface PacerSettings {
 export const DEFAULT_PACER_SETTINGS: PacerSettings = { firstIntervalMs: 250, maxIntervalMs: 20_000, recovery: 0.8, negligibleMs: 20, halfLifeMs: 5_000 };
 
 export class Pacer {
-  /** 429 answers seen by this process. */
-  throttledCount = 0;
   /** The spacing as set at `setAt` (it decays from there). */
   private baseIntervalMs = 0;
   private setAt = 0;
@@ -79,7 +77,6 @@ export class Pacer {
   /** A 429 came back: widen the spacing and pause the process (`Retry-After` wins when sent). */
   throttled(retryAfterMs?: number): void {
     const now = this.now();
-    this.throttledCount++;
     const current = this.intervalAt(now);
     const interval = Math.min(this.settings.maxIntervalMs, current === 0 ? this.settings.firstIntervalMs : current * 2);
     this.setInterval(interval, now);
