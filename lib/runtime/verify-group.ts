@@ -45,13 +45,17 @@ export function describeDifference(difference: GroupDifference): string {
   return parts.join("; ");
 }
 
+/** The one line for a group that another writer changed under this process. */
+export function changedWhileConvergingError(group: string, difference: GroupDifference): OperationError {
+  return new OperationError(
+    `group ${group} changed while it was being converged: ${describeDifference(difference)} — ${ONE_OWNER}; re-apply to repair once only one writer remains`,
+  );
+}
+
 /** Read the group once more; exactly the declared names, all READY, or an {@link OperationError}. */
 export async function verifyGroupIsSpec(client: DliClient, group: string, declared: readonly string[]): Promise<void> {
   const difference = differenceFrom(await client.getGroup(group), declared);
-  if (isExact(difference)) return;
-  throw new OperationError(
-    `group ${group} changed while it was being converged: ${describeDifference(difference)} — ${ONE_OWNER}; re-apply to repair once only one writer remains`,
-  );
+  if (!isExact(difference)) throw changedWhileConvergingError(group, difference);
 }
 
 /** Read the group once more; gone (or empty), or an {@link OperationError} naming what is back. */

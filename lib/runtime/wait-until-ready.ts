@@ -9,9 +9,13 @@
  * The first poll comes soon (most uploads are READY at once or within seconds), then the
  * interval grows ×1.5 up to a modest ceiling, and the whole wait is bounded by the spec's
  * timeout. FAILED ends the wait at once.
+ * A declared package that was seen (in the upload answer, a poll or a listing) and is then gone
+ * was removed by another writer (DLI has no lock): that ends the wait at once too, with the
+ * "changed while it was being converged" line, instead of waiting out the whole timeout.
  */
 import { DliClient, LiveGroup, LivePackage } from "./dli-client";
 import { OperationError } from "./errors";
+import { changedWhileConvergingError } from "./verify-group";
 
 export interface PollSchedule {
   readonly firstMs: number;
@@ -59,7 +63,12 @@ export async function waitUntilReady(options: WaitOptions): Promise<LiveGroup> {
   let listed = options.initial;
   let lastReported = -1;
   let round = 0;
+  // Declared packages some answer has shown to exist: absent later means another writer removed them.
+  const seen = new Set<string>();
   for (;;) {
+    const vanished = names.filter((name) => seen.has(name) && statusIn(listed, name) === undefined);
+    if (vanished.length > 0) throw changedWhileConvergingError(group, { extra: [], missing: vanished, notReady: [] });
+    for (const name of names) if (statusIn(listed, name) !== undefined) seen.add(name);
     const state = readiness(listed, names);
     if (state.state === "ready") return listed!;
     if (state.state === "failed") {
@@ -71,7 +80,8 @@ export async function waitUntilReady(options: WaitOptions): Promise<LiveGroup> {
       lastReported = state.ready;
     }
     const polled = firstPending(listed, names);
-    // Poll that one package until it is no longer UPLOADING (absent counts as pending).
+    // Poll that one package until it is no longer UPLOADING. Absent counts as pending until it
+    // has been seen; absent after that, the listing below tells what else changed.
     for (;;) {
       const remaining = deadline - now();
       if (remaining <= 0) {
@@ -81,7 +91,8 @@ export async function waitUntilReady(options: WaitOptions): Promise<LiveGroup> {
       }
       await sleep(Math.min(pollInterval(round++, options.schedule), remaining));
       const status = (await client.showPackage(polled, group))?.status;
-      if (status === "READY" || status === "FAILED") break;
+      if (status === "READY" || status === "FAILED" || (status === undefined && seen.has(polled))) break;
+      if (status !== undefined) seen.add(polled);
     }
     listed = await client.getGroup(group);
   }

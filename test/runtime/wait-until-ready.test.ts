@@ -105,3 +105,27 @@ test("an upload answer that is already READY costs no request", async () => {
   await waitUntilReady({ client: session.client, group: "sync", names: ["a.jar"], timeoutMs: 1000, initial: uploaded, sleep, now });
   expect(calls()).toEqual([]);
 });
+
+test("a declared package that another writer removes mid-wait ends the wait at once with the one-owner line, not at the timeout", async () => {
+  emulator.configure({ readyDelayMs: 3000 });
+  const uploaded = await upload("contested", ["a.jar", "b.jar"]);
+  emulator.clearRequests();
+  let overwritten = false;
+  // GIVEN a second writer whose same-name upload replaces the group during our first sleep
+  const sleepThenOverwrite = async (ms: number) => {
+    await sleep(ms);
+    if (!overwritten) {
+      overwritten = true;
+      await upload("contested", ["z.jar"]);
+    }
+  };
+
+  const waiting = waitUntilReady({ client: session.client, group: "contested", names: ["a.jar", "b.jar"], timeoutMs: 600_000, initial: uploaded, sleep: sleepThenOverwrite, now });
+
+  await expect(waiting).rejects.toThrow(
+    /^group contested changed while it was being converged: missing a\.jar, b\.jar — another writer changed the same group at the same time; a group must have one owner/,
+  );
+  // One poll (404 for a package that existed), one listing to see the rest: far from the 600 s timeout.
+  expect(calls().filter((c) => !c.startsWith("Upload"))).toEqual(["ShowJobResource /a.jar?group=contested", "ListJobResources"]);
+  expect(offsetMs).toBeLessThan(1000);
+});
