@@ -2,6 +2,7 @@
  * One declared group against its live listing: which declared packages are missing, which live
  * packages the spec does not declare, which declared ones are not READY.
  */
+import { listNames } from "../contract/bounded-text";
 import { packageNameOf } from "../contract/rules";
 import { PackageGroupSpec } from "../contract/spec";
 import { LiveGroup } from "./dli-client";
@@ -38,8 +39,8 @@ export function describeComparison(comparison: GroupComparison): string[] {
     return [`group missing (declares ${n} package${n === 1 ? "" : "s"})`];
   }
   const problems: string[] = [];
-  if (comparison.missing.length > 0) problems.push(`missing: ${comparison.missing.join(", ")}`);
-  if (comparison.extra.length > 0) problems.push(`extra: ${comparison.extra.join(", ")}`);
-  if (comparison.notReady.length > 0) problems.push(`not READY: ${comparison.notReady.map((p) => `${p.name} (${p.status})`).join(", ")}`);
+  if (comparison.missing.length > 0) problems.push(`missing: ${listNames(comparison.missing)}`);
+  if (comparison.extra.length > 0) problems.push(`extra: ${listNames(comparison.extra)}`);
+  if (comparison.notReady.length > 0) problems.push(`not READY: ${listNames(comparison.notReady.map((p) => `${p.name} (${p.status})`))}`);
   return problems;
 }

@@ -97,6 +97,21 @@ test("in sync → exit 0; a missing, an extra and a missing group → exit 2 lis
   expect(result.stdout).toMatch(/drift in 2 of 2 groups/);
 });
 
+test("a group with 45 undeclared packages: the human line lists 20 and says how many more; --json lists all 45", async () => {
+  const extra = Array.from({ length: 45 }, (_, i) => `extra-${String(i).padStart(2, "0")}.jar`);
+  await applied("crowded", ["a.jar", ...extra]);
+  const stackDir = synth("crowded", [spec("crowded", ["a.jar"])]);
+
+  const human = await runCli(["diff", stackDir], { ...emulator.env });
+  expect(human.code).toBe(2);
+  const line = human.stdout.split("\n").find((l) => l.startsWith("crowded "))!;
+  expect(line).toMatch(/DRIFT — extra: extra-00\.jar, .*extra-19\.jar, … and 25 more$/);
+  expect(line).not.toMatch(/extra-20\.jar/);
+
+  const { report } = await diffJson(stackDir);
+  expect(report.groups[0].extra).toEqual(extra);
+});
+
 test("--json in sync: one schema-valid document, state in-sync, null for the modes not asked for", async () => {
   await applied("one", ["a.jar", "b.jar"]);
   const { code, report } = await diffJson(synth("json-in-sync", [spec("one", ["a.jar", "b.jar"])]));

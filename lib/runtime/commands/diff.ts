@@ -6,6 +6,7 @@
  * reported with the command to delete them, never deleted here.
  */
 import { relative, sep } from "node:path";
+import { boundedLine, listNames } from "../../contract/bounded-text";
 import { EXIT_CODES } from "../../contract/spec";
 import { DeclaredGroup, declaredGroups, synthFiles } from "../declared-groups";
 import { LiveGroup } from "../dli-client";
@@ -192,14 +193,15 @@ function lines(checked: readonly Checked[], orphans: readonly Orphan[] | null, p
     out.push(orphans.length === 0 ? `no orphaned groups${scope}` : `${orphans.length} orphaned group${orphans.length === 1 ? "" : "s"}${scope} (live, declared by no scanned stack; diff never deletes them):`);
     for (const o of orphans) {
       const names = o.group.packages.map((p) => p.name);
-      out.push(`  ${o.group.name} (${o.region}, project ${o.projectId}): ${names.length} package${names.length === 1 ? "" : "s"}: ${names.join(", ")}`);
+      out.push(`  ${o.group.name} (${o.region}, project ${o.projectId}): ${names.length} package${names.length === 1 ? "" : "s"}: ${listNames(names)}`);
       out.push(`    delete with: ${o.deleteCommand}`);
     }
   }
-  return out.join("\n") + "\n";
+  // Names come from the listing (another writer, the console): every line escaped and bounded.
+  return out.map((line) => boundedLine(line)).join("\n") + "\n";
 }
 
 function repairText(repair: RepairReport): string {
   if (repair.result === "failed") return ` → repair FAILED: ${repair.error}`;
-  return ` → repaired (uploaded${repair.deleted.length > 0 ? `, deleted ${repair.deleted.join(", ")}` : ""}, verified)`;
+  return ` → repaired (uploaded${repair.deleted.length > 0 ? `, deleted ${listNames(repair.deleted)}` : ""}, verified)`;
 }

@@ -1,4 +1,5 @@
 /** `dli-packages ls [--group G] [--kind K] [--json]`: what is live, as a table or JSON. */
+import { renderName } from "../../contract/bounded-text";
 import { PACKAGE_KINDS, PackageKind } from "../../contract/spec";
 import { LiveGroup } from "../dli-client";
 import { regionFromEnvironment } from "../endpoints";
@@ -49,7 +50,8 @@ function toJson(groups: readonly LiveGroup[], region: string, projectId: string)
 function table(groups: readonly LiveGroup[]): string {
   if (groups.length === 0) return "no package groups\n";
   const rows = [["GROUP", "PACKAGE", "KIND", "STATUS"]];
-  for (const g of groups) for (const p of g.packages) rows.push([g.name, p.name, p.type ?? "-", p.status]);
+  // Cells come from the listing: control characters escaped and long values cut, one row per line.
+  for (const g of groups) for (const p of g.packages) rows.push([g.name, p.name, p.type ?? "-", p.status].map((cell) => renderName(cell)));
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]))).join("  ")).join("\n") + "\n";
 }
