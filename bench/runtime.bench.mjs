@@ -4,32 +4,18 @@
 // ratio (target ≤ 1.5×: the bundle's load time matters under `terraform apply`).
 // Needs `npm run build` (uses dist/). The emulator runs in this process; the CLI is spawned
 // asynchronously so the emulator keeps answering.
-import { spawn } from "node:child_process";
 import { statSync } from "node:fs";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { emulatorModule, runNode, RUNTIME_BUNDLE as bundle } from "./support.mjs";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const require = createRequire(import.meta.url);
-const { startEmulator } = require(join(root, "dist", "lib", "emulator", "index.js"));
-const bundle = join(root, "dist", "runtime", "dli-packages.js");
+const { startEmulator } = emulatorModule();
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 const PACKAGES = 20;
 
-function run(args, env) {
-  return new Promise((resolve, reject) => {
-    const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, args, { env: { PATH: process.env.PATH, ...env }, stdio: ["ignore", "ignore", "pipe"] });
-    let stderr = "";
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      if (code !== 0) reject(new Error(`${args.join(" ")} exited ${code}: ${stderr}`));
-      else resolve(ms);
-    });
-  });
+/** Wall time in ms of `node <args>`; throws when it fails. */
+async function run(args, env) {
+  const { code, stderr, ms } = await runNode(args, env);
+  if (code !== 0) throw new Error(`${args.join(" ")} exited ${code}: ${stderr}`);
+  return ms;
 }
 
 const median = (values) => {

@@ -15,18 +15,15 @@
 // (b) one GET per pending package per round: 20 requests per round per process; ten processes
 //     polling on the runtime's schedule for 3 s, counted against the 200/s bucket.
 // Needs `npm run build` (uses dist/).
-import { spawn } from "node:child_process";
 import { createServer, request as httpRequest, Agent } from "node:http";
 import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { emulatorModule, ROOT as root, runNode, RUNTIME_BUNDLE as bundle } from "./support.mjs";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const require = createRequire(import.meta.url);
-const { startEmulator } = require(join(root, "dist", "lib", "emulator", "index.js"));
+const { startEmulator } = emulatorModule();
 const { openSession } = require(join(root, "dist", "lib", "runtime", "session.js"));
 const { pollInterval } = require(join(root, "dist", "lib", "runtime", "wait-until-ready.js"));
-const bundle = join(root, "dist", "runtime", "dli-packages.js");
 
 const SIZES = (process.env.BENCH_SCALE_SIZES ?? "10,100,1000").split(",").map(Number);
 const PACKAGES = 20;
@@ -84,14 +81,9 @@ async function countingProxy(target) {
   };
 }
 
-function run(env) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bundle, "upload-group"], { env: { PATH: process.env.PATH, ...env }, stdio: ["ignore", "ignore", "pipe"] });
-    let stderr = "";
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`upload-group ${env.DLI_PACKAGES_GROUP} exited ${code}:\n${stderr.slice(-2000)}`))));
-  });
+async function run(env) {
+  const { code, stderr } = await runNode([bundle, "upload-group"], env);
+  if (code !== 0) throw new Error(`upload-group ${env.DLI_PACKAGES_GROUP} exited ${code}:\n${stderr.slice(-2000)}`);
 }
 
 function specEnv(group) {

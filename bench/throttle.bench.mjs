@@ -9,27 +9,13 @@
 // BENCH_ONLY=1 runs the delete scenario alone; BENCH_TIMELINE=1 prints served requests per 5 s.
 // Needs `npm run build` (uses dist/). The emulator runs in this process; the
 // CLIs are spawned asynchronously so it keeps answering.
-import { spawn } from "node:child_process";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { emulatorModule, runNode, RUNTIME_BUNDLE as bundle } from "./support.mjs";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const require = createRequire(import.meta.url);
-const { startEmulator } = require(join(root, "dist", "lib", "emulator", "index.js"));
-const bundle = join(root, "dist", "runtime", "dli-packages.js");
+const { startEmulator } = emulatorModule();
 const PROCESSES = Number(process.env.BENCH_PROCESSES ?? 50);
 const READY_DELAY_MS = 500;
 
-function run(command, env) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bundle, command], { env: { PATH: process.env.PATH, ...env }, stdio: ["ignore", "ignore", "pipe"] });
-    let stderr = "";
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stderr }));
-  });
-}
+const run = (command, env) => runNode([bundle, command], env);
 
 /** Deterministic group sizes spread over 1–30 (mean ~15.5). */
 const sizes = Array.from({ length: PROCESSES }, (_, i) => 1 + ((i * 17) % 30));

@@ -45,19 +45,16 @@ export type Operation = (context: OperationContext) => OperationResult;
  * `owner` included, `is_async` not (test/emulator/documented-fields.test.ts).
  */
 export function packageBody(pkg: StoredPackage, now: number) {
-  return {
-    create_time: pkg.createTime,
-    update_time: pkg.updateTime,
-    resource_type: pkg.kind,
-    resource_name: pkg.name,
-    status: packageStatus(pkg, now),
-    underlying_name: pkg.underlyingName,
-    owner: pkg.owner,
-  };
+  return { ...fieldsOfEveryPackageBody(pkg, now), owner: pkg.owner };
 }
 
 /** An upload response's `details[]` item (dli-api.md §1.1, UploadJobResourcesDetail): `is_async`, no `owner`. */
 export function uploadDetailBody(pkg: StoredPackage, now: number) {
+  return { ...fieldsOfEveryPackageBody(pkg, now), is_async: pkg.isAsync };
+}
+
+/** The fields a package carries in every answer (list, show, upload). */
+function fieldsOfEveryPackageBody(pkg: StoredPackage, now: number) {
   return {
     create_time: pkg.createTime,
     update_time: pkg.updateTime,
@@ -65,7 +62,6 @@ export function uploadDetailBody(pkg: StoredPackage, now: number) {
     resource_name: pkg.name,
     status: packageStatus(pkg, now),
     underlying_name: pkg.underlyingName,
-    is_async: pkg.isAsync,
   };
 }
 

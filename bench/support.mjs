@@ -1,0 +1,27 @@
+// Shared by the bench/*.bench.mjs files that drive the built package: where it is, and how to
+// run the bundled runtime the way a provisioner does (a child process with only PATH and the
+// given environment). Needs `npm run build` (uses dist/).
+import { spawn } from "node:child_process";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
+export const RUNTIME_BUNDLE = join(ROOT, "dist", "runtime", "dli-packages.js");
+
+/** The built emulator module (`startEmulator`, …). */
+export function emulatorModule() {
+  return createRequire(import.meta.url)(join(ROOT, "dist", "lib", "emulator", "index.js"));
+}
+
+/** `node <args>` with `{ PATH, ...env }`; resolves with the exit code, stderr and wall time in ms. */
+export function runNode(args, env) {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(process.execPath, args, { env: { PATH: process.env.PATH, ...env }, stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stderr, ms: Number(process.hrtime.bigint() - started) / 1e6 }));
+  });
+}
