@@ -82,7 +82,7 @@ function parse(argv: string[], options: OptionSpec, usage: string, positionals =
     const { values, positionals: rest } = parseArgs({ args: argv, options: { ...options, help: { type: "boolean", short: "h" } }, allowPositionals: positionals, strict: true });
     return { ...values, positionals: rest } as Record<string, unknown> & { help?: boolean; positionals: string[] };
   } catch (error) {
-    throw new ConfigError(`${oneLine((error as Error).message)}\n${usage}`);
+    throw new ConfigError(oneLine((error as Error).message), usage);
   }
 }
 
@@ -102,15 +102,16 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
       return help(MAIN_HELP);
     }
     const run = COMMANDS[command];
-    if (!run) throw new ConfigError(`unknown command ${JSON.stringify(command)}\n${MAIN_HELP}`);
+    if (!run) throw new ConfigError(`unknown command ${JSON.stringify(command)}`, MAIN_HELP);
     return await run(rest, env);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const known = error instanceof Error && ["ConfigError", "OperationError", "ApiError", "TransportError", "ResponseShapeError"].includes(error.name);
-    // The first line may carry values from the input: bounded and escaped. Further lines are
-    // only ever our own usage text.
-    const [first, ...usage] = (known ? message : `internal error: ${oneLine(message)}`).split("\n");
-    process.stderr.write(`${boundedLine(`dli-packages: ${command ?? ""}${command ? ": " : ""}error: ${first}`)}\n${usage.map((line) => `${line}\n`).join("")}`);
+    // The message may carry values from the input or from a service answer (codes, names, ids):
+    // all of it is one line, bounded and escaped. Only our own usage text follows it.
+    const line = known ? message : `internal error: ${oneLine(message)}`;
+    const usage = error instanceof ConfigError && error.usage ? `${error.usage}\n` : "";
+    process.stderr.write(`${boundedLine(`dli-packages: ${command ?? ""}${command ? ": " : ""}error: ${line}`)}\n${usage}`);
     return exitCodeOf(error);
   }
 }

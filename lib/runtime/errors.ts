@@ -9,6 +9,16 @@ import { EXIT_CODES } from "../contract/spec";
 export class ConfigError extends Error {
   readonly exitCode = EXIT_CODES.usageOrConfig;
   override name = "ConfigError";
+  /**
+   * @param usage our own help text, printed after the error line as is (the message itself is
+   * always printed as one bounded line, whatever it holds).
+   */
+  constructor(
+    message: string,
+    readonly usage?: string,
+  ) {
+    super(message);
+  }
 }
 
 /** The operation ran and failed (packages FAILED, timeout, …): exit 1. */
