@@ -61,7 +61,7 @@ export const RULES = {
   region: "a Huawei Cloud region id such as cn-north-4 or ap-southeast-1",
   projectId: "32 lower-case hexadecimal characters (IAM project id), or leave it out to resolve it from the region",
   endpoint:
-    "an https:// URL without path, query or fragment (http:// is allowed only for a loopback emulator such as http://127.0.0.1:8080), and without user info",
+    "an https:// URL without path, query or fragment (http:// is allowed only for a loopback emulator such as http://127.0.0.1:8080), and without user info ('@'); host names are at most 253 characters",
   waitTimeout: `a whole number of seconds from 1 to ${MAX_WAIT_TIMEOUT_SECONDS}`,
 } as const;
 
@@ -280,6 +280,8 @@ export function checkEndpoint(endpoint: unknown): SpecProblem[] {
   } catch {
     return problem;
   }
+  // The URL parser drops an empty user info (`https://:@host`, `http://@127.0.0.1`): refuse any '@'.
+  if (endpoint.includes("@") || url.hostname.length > 253) return problem;
   const pathless = (url.pathname === "/" || url.pathname === "") && !url.search && !url.hash && !endpoint.includes("?");
   const secure = url.protocol === "https:";
   const loopback = url.protocol === "http:" && LOOPBACK_HOSTS.has(url.hostname);

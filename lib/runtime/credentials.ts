@@ -41,7 +41,13 @@ const AUTH_TOKEN = RUNTIME_ENV.authToken[0];
 export function credentialsFromEnvironment(env: NodeJS.ProcessEnv): Credentials {
   const value = (name: string) => {
     const v = env[name];
-    return v === undefined || v.trim() === "" ? undefined : v.trim();
+    if (v === undefined || v.trim() === "") return undefined;
+    // Sent in a header (X-Auth-Token, X-Security-Token) or the Authorization line: only visible
+    // ASCII, and no ',' in an AK (it would add a field to Authorization). Named, never shown.
+    if (!/^[\x21-\x7e]+$/.test(v.trim()) || (RUNTIME_ENV.accessKey.includes(name as never) && v.includes(","))) {
+      throw new ConfigError(`${name} holds a character that cannot be sent as a credential (a control character, space, non-ASCII character${RUNTIME_ENV.accessKey.includes(name as never) ? " or ','" : ""}); set it again from its source`);
+    }
+    return v.trim();
   };
   const present = FAMILIES.filter((f) => value(f.ak) || value(f.sk) || value(f.token));
   const authToken = value(AUTH_TOKEN);
