@@ -82,4 +82,14 @@ describe("on a terminal", () => {
     expect(confirmed).toBe(0);
     expect(groupsOf(emulator)).not.toHaveProperty("victim");
   });
+
+  test("the question for a 300-package group lists 20 names, then how many more (one bounded line)", async () => {
+    const many = Array.from({ length: 300 }, (_, i) => OBS(`p-${i}.jar`));
+    expect((await runCli(["upload-group"], fullEnv(emulator, { group: "victim", paths: many }))).code).toBe(0);
+    const asked: string[] = [];
+    expect(await deleteGroupByName({ ...emulator.env }, { group: "victim", region: "cn-north-4" }, terminal(false, asked))).toBe(1);
+    expect(asked).toHaveLength(1);
+    expect(asked[0]).toMatch(/: 300 packages \(p-0\.jar, p-1\.jar, .*p-19\.jar, … and 280 more\)\? \[y\/N\] $/);
+    expect(asked[0].length).toBeLessThanOrEqual(2048);
+  });
 });

@@ -5,6 +5,7 @@
  * delete-group core, the same code the destroy-time provisioner runs.
  */
 import { createInterface } from "node:readline/promises";
+import { listNames } from "../../contract/bounded-text";
 import { PackageGroupIdentity } from "../../contract/environment";
 import { checkGroupName, checkKind, checkProjectId, checkRegion, SpecProblem } from "../../contract/rules";
 import { EXIT_CODES, PACKAGE_KINDS, PackageKind, SPEC_SCHEMA_VERSION } from "../../contract/spec";
@@ -97,7 +98,7 @@ export async function deleteGroupByName(env: NodeJS.ProcessEnv, options: DeleteB
     throw new ConfigError(`delete-group --group ${group} --kind ${options.kind}: the group holds ${kinds.join(", ")} packages; check the group name, or drop --kind to delete them all`);
   }
   const names = live.packages.map((p) => p.name);
-  const what = `group ${group} in project ${projectId} (${region}): ${names.length} package${names.length === 1 ? "" : "s"} (${names.join(", ")})`;
+  const what = `group ${group} in project ${projectId} (${region}): ${names.length} package${names.length === 1 ? "" : "s"} (${listNames(names)})`;
   if (!options.yes && !(await io.confirm(`delete every package of ${what}? [y/N] `))) {
     log.step("not confirmed: nothing deleted");
     return EXIT_CODES.operationFailed;
