@@ -141,4 +141,22 @@ describe.each(["overwrite", "merge"] as const)("two writers, %s semantics", (sem
       if (o.codes[deleteIndex] === 0 && o.lastWriter === deleteIndex) expect(o.final).toEqual([]);
     });
   }, 120_000);
+
+  test("an upload landing inside delete-group's DELETEs makes it exit 1 (deterministic: slow DELETEs)", async () => {
+    // GIVEN a group of three packages and DELETEs that each take 300 ms
+    emulator.configure({ uploadSemantics: semantics, readyDelayMs: 0, faults: { routes: { DeleteJobResource: { latencyMs: 300 } } } });
+    const group = `inside-delete-${semantics}`;
+    const project = emulator.env.HW_PROJECT_ID;
+    expect((await signedSend(emulator, json("POST", `/v2.0/${project}/resources/jars`, { paths: ["x", "y", "z"].map((n) => OBS(`${n}.jar`)), group }))).status).toBe(201);
+    emulator.clearRequests();
+    // WHEN delete-group has listed the group and another writer uploads while its DELETEs run
+    const deleting = runCli(["delete-group"], fullEnv(emulator, { group }));
+    while (!emulator.requests().some((r) => r.api === "ListJobResources")) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect((await signedSend(emulator, json("POST", `/v2.0/${project}/resources/jars`, { paths: [OBS("intruder.jar")], group }))).status).toBe(201);
+    const result = await deleting;
+    // THEN the group is not gone, and delete-group says so instead of exiting 0
+    expect(finalState(group)).toContain("intruder.jar:READY");
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(new RegExp(`error: group ${group} changed while it was being deleted: it holds intruder\\.jar again — .*one owner`));
+  }, 30_000);
 });
