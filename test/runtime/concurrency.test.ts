@@ -159,4 +159,22 @@ describe.each(["overwrite", "merge"] as const)("two writers, %s semantics", (sem
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(new RegExp(`error: group ${group} changed while it was being deleted: it holds intruder\\.jar again — .*one owner`));
   }, 30_000);
+
+  test("an upload landing inside upload-group's converge makes it exit 1 (deterministic: slow DELETEs)", async () => {
+    // GIVEN a group holding three undeclared packages and DELETEs that each take 300 ms
+    emulator.configure({ uploadSemantics: semantics, readyDelayMs: 0, faults: { routes: { DeleteJobResource: { latencyMs: 300 } } } });
+    const group = `inside-converge-${semantics}`;
+    const project = emulator.env.HW_PROJECT_ID;
+    expect((await signedSend(emulator, json("POST", `/v2.0/${project}/resources/jars`, { paths: ["x", "y", "z"].map((n) => OBS(`${n}.jar`)), group }))).status).toBe(201);
+    emulator.clearRequests();
+    // WHEN another writer uploads once upload-group's own upload is in and its converge DELETEs run
+    const uploading = runCli(["upload-group"], fullEnv(emulator, { group, paths: [OBS("a.jar")] }));
+    while (!emulator.requests().some((r) => r.api === "UploadJarJobResources")) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect((await signedSend(emulator, json("POST", `/v2.0/${project}/resources/jars`, { paths: [OBS("intruder.jar")], group }))).status).toBe(201);
+    const result = await uploading;
+    // THEN the group is not upload-group's spec, and it says so instead of exiting 0
+    expect(finalState(group)).toContain("intruder.jar:READY");
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(new RegExp(`error: group ${group} changed while it was being converged: extra intruder\\.jar.* — .*one owner`));
+  }, 30_000);
 });
