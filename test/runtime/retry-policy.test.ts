@@ -41,6 +41,12 @@ test("the attempt bound and the total-time bound stop retries", () => {
   expect(decideRetry({ status: 503, attempts: 2, elapsedMs: 9_990 }, bounds, () => 0.5).retry).toBe(false);
 });
 
+test("a 429 is waited out whatever the fault attempts: only the total-time bound ends it, at the pacer's delay", () => {
+  expect(decideRetry({ status: 429, attempts: bounds.maxAttempts, throttleDelayMs: 700, elapsedMs: 0 }, bounds)).toEqual({ retry: true, delayMs: 700 });
+  expect(decideRetry({ status: 503, attempts: bounds.maxAttempts, elapsedMs: 0 }, bounds).retry).toBe(false);
+  expect(decideRetry({ status: 429, attempts: 1, throttleDelayMs: 700, elapsedMs: bounds.totalMs - 500 }, bounds).retry).toBe(false);
+});
+
 test("bounds come from DLI_PACKAGES_* variables, with defaults", () => {
   expect(retryBoundsFromEnvironment({})).toEqual(DEFAULT_RETRY_BOUNDS);
   expect(retryBoundsFromEnvironment({ DLI_PACKAGES_MAX_ATTEMPTS: "2", DLI_PACKAGES_RETRY_TOTAL_MS: "50" })).toMatchObject({ maxAttempts: 2, totalMs: 50 });
