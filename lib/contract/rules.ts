@@ -260,7 +260,8 @@ export function checkPathsSize(paths: readonly unknown[]): SpecProblem[] {
 }
 
 export function checkRegion(region: unknown): SpecProblem[] {
-  return typeof region === "string" && REGION.test(region) ? [] : [{ field: "region", value: region, rule: RULES.region }];
+  // At most 63 characters: it becomes one DNS label of the default endpoints (dli.{region}.…).
+  return typeof region === "string" && region.length <= 63 && REGION.test(region) ? [] : [{ field: "region", value: region, rule: RULES.region }];
 }
 
 export function checkProjectId(projectId: unknown): SpecProblem[] {

@@ -7,7 +7,7 @@ import { RUNTIME_ENV } from "../contract/spec";
 import { ConfigError } from "./errors";
 
 import { renderValue } from "../contract/bounded-text";
-import { checkEndpoint, defaultDliEndpoint, defaultIamEndpoint } from "../contract/rules";
+import { checkEndpoint, checkRegion, defaultDliEndpoint, defaultIamEndpoint } from "../contract/rules";
 
 export { defaultDliEndpoint, defaultIamEndpoint };
 
@@ -35,6 +35,7 @@ function parseEndpoint(text: string, where: string): URL {
 export function regionFromEnvironment(env: NodeJS.ProcessEnv): string {
   const region = env[RUNTIME_ENV.region[0]]?.trim();
   if (!region) throw new ConfigError(`${RUNTIME_ENV.region[0]} is not set: set it to the region of the DLI project, e.g. cn-north-4`);
-  if (!/^[a-z]{2}(-[a-z0-9]+)+$/.test(region)) throw new ConfigError(`${RUNTIME_ENV.region[0]}: ${JSON.stringify(region)} is not a region id like cn-north-4`);
+  const problem = checkRegion(region)[0];
+  if (problem) throw new ConfigError(`${RUNTIME_ENV.region[0]}: ${renderValue(region)} — ${problem.rule}`);
   return region;
 }

@@ -77,6 +77,13 @@ describe("usage and configuration errors exit 2 before any request", () => {
     expect(result.stderr).toMatch(/HW_REGION_NAME is not set/);
   });
 
+  test("ls with a hostile HW_REGION_NAME: the spec's region rule, one bounded line, no request", async () => {
+    const result = await runCli(["ls"], { ...emulator.env, HW_REGION_NAME: `cn-${"a".repeat(5000)}-1` /* 5007 chars */ });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^dli-packages: ls: error: HW_REGION_NAME: "cn-aaa.*… \(5007 chars\) — a Huawei Cloud region id such as cn-north-4 or ap-southeast-1\n$/);
+    expect(emulator.requests()).toHaveLength(0);
+  });
+
   test("an unreadable retry bound is named", async () => {
     const result = await runCli(["upload-group"], fullEnv(emulator, {}, { DLI_PACKAGES_MAX_ATTEMPTS: "lots" }));
     expect(result.code).toBe(2);
