@@ -52,6 +52,10 @@ export class DliClient {
     const response = await this.call({ method: "POST", path, json });
     if (response.status !== 201 && response.status !== 200) throw errorFromResponse("POST", path, response);
     const body = jsonObject("POST", path, response);
+    // converge() deletes what this answer lists as undeclared: it must be about our group.
+    if (body.group_name !== undefined && body.group_name !== group) {
+      throw new ResponseShapeError("POST", path, `"group_name" is ${JSON.stringify(body.group_name)}, expected ${JSON.stringify(group)}`, response.requestId);
+    }
     return parseGroup(body, "POST", path, response, group);
   }
 

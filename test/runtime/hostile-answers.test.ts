@@ -10,10 +10,13 @@ import { FAST_RETRIES, runCli, specEnv } from "./support/run-cli";
 
 type Answer = (req: IncomingMessage) => { status: number; body: unknown };
 let answer: Answer;
+/** `METHOD path` of every request the hostile server received. */
+const received: string[] = [];
 let server: Server;
 let endpoint: string;
 beforeAll(async () => {
   server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    received.push(`${req.method} ${req.url}`);
     req.resume();
     req.on("end", () => {
       const { status, body } = answer(req);
@@ -69,4 +72,23 @@ test.each(CASES)("%s: exit 1, one bounded line, control characters escaped", asy
   expect(Buffer.byteLength(lines[0])).toBeLessThanOrEqual(2100);
   // eslint-disable-next-line no-control-regex
   expect(result.stderr).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029]/);
+});
+
+test("an upload answer about another group (READY, listing that group's packages) is refused: no DELETE is sent", async () => {
+  received.length = 0;
+  answer = (req) =>
+    req.method === "POST"
+      ? { status: 201, body: { group_name: "victim", status: "READY", resources: ["v.jar"], details: [{ resource_name: "v.jar", status: "READY" }] } }
+      : { status: 200, body: { groups: [] } };
+  const result = await runCli(["upload-group"], {
+    ...specEnv(),
+    ...FAST_RETRIES,
+    HW_ACCESS_KEY: "HOSTILEANSWERSAK0001",
+    HW_SECRET_KEY: "hostile-answers-sk",
+    HW_DLI_ENDPOINT: endpoint,
+    HW_PROJECT_ID: "d1110ca1d1110ca1d1110ca1d1110ca1",
+  });
+  expect(result.code).toBe(1);
+  expect(result.stderr).toMatch(/unexpected response: "group_name" is "victim", expected "gatk"/);
+  expect(received.filter((r) => r.startsWith("DELETE"))).toEqual([]);
 });
