@@ -42,8 +42,10 @@ const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
 // encodes others, so a value is checked as written, before any parsing.
 // eslint-disable-next-line no-control-regex
 const CONTROL_OR_SPACE = /[\u0000-\u0020\u007f]/;
+// C0, DEL, C1 and the Unicode line/paragraph separators: any of them in a path is a line break
+// or an invisible character somewhere (a log, a console, an OBS key nobody can type).
 // eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f]/;
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
 /**
  * Linux caps one environment string (`NAME=value` and its NUL) at 32 pages = 131072 bytes
@@ -115,7 +117,7 @@ export function checkObsPath(path: unknown, index: number, region?: string): Spe
     return [{ field, value: path, rule: RULES.obsUrl }];
   }
   if (CONTROL.test(path)) {
-    return [{ field, value: path, rule: `${RULES.obsUrl}; no control characters (CR, LF, NUL, tab, …)` }];
+    return [{ field, value: path, rule: `${RULES.obsUrl}; no control characters (CR, LF, NUL, tab, C1, U+2028/U+2029, …)` }];
   }
   if (path.includes("\\")) {
     return [{ field, value: path, rule: `${RULES.obsUrl}; no backslash ('\\')` }];
@@ -186,8 +188,8 @@ export function checkObsPath(path: unknown, index: number, region?: string): Spe
     if (/%(2f|5c)/i.test(segment)) {
       return [{ field, value: path, rule: `${RULES.obsUrl}; no percent-encoded '/' or '\\' (%2F, %5C) in a segment` }];
     }
-    if (/%([01][0-9a-f]|7f)/i.test(segment)) {
-      return [{ field, value: path, rule: `${RULES.obsUrl}; no percent-encoded control characters (%00–%1F, %7F)` }];
+    if (/%([01][0-9a-f]|7f)|%c2%[89][0-9a-f]|%e2%80%a[89]/i.test(segment)) {
+      return [{ field, value: path, rule: `${RULES.obsUrl}; no percent-encoded control characters (%00–%1F, %7F, C1 %C2%80–%C2%9F, line separators %E2%80%A8/%A9)` }];
     }
   }
   const key = url.pathname.slice(1);
