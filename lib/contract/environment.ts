@@ -18,6 +18,13 @@ export type SpecFromEnvironment =
   | { readonly ok: true; readonly spec: PackageGroupSpec }
   | { readonly ok: false; readonly problems: readonly SpecProblem[] };
 
+/**
+ * Environment variables as the provisioners see them (`process.env` fits). A plain record, not
+ * `NodeJS.ProcessEnv`, so the package's typings need no @types/node in a consumer
+ * (test/package/typings.test.ts).
+ */
+export type EnvironmentVariables = Readonly<Record<string, string | undefined>>;
+
 const REQUIRED: readonly SpecField[] = ["schemaVersion", "kind", "group", "paths", "region", "waitTimeoutSeconds", "removalPolicy"];
 const IDENTITY_REQUIRED: readonly SpecField[] = ["schemaVersion", "kind", "group", "region"];
 
@@ -32,7 +39,7 @@ export type IdentityFromEnvironment =
  * Parse and validate only the identity fields (the destroy-time provisioner of the identity
  * resource sets just these).
  */
-export function identityFromEnvironment(env: NodeJS.ProcessEnv): IdentityFromEnvironment {
+export function identityFromEnvironment(env: EnvironmentVariables): IdentityFromEnvironment {
   const problems = missingVariables(env, IDENTITY_REQUIRED);
   if (problems.length > 0) return { ok: false, problems };
   const versionProblem = checkVersion(env[SPEC_ENV.schemaVersion]!);
@@ -55,7 +62,7 @@ export function identityFromEnvironment(env: NodeJS.ProcessEnv): IdentityFromEnv
   return identityProblems.length > 0 ? { ok: false, problems: identityProblems } : { ok: true, identity };
 }
 
-function missingVariables(env: NodeJS.ProcessEnv, fields: readonly SpecField[]): SpecProblem[] {
+function missingVariables(env: EnvironmentVariables, fields: readonly SpecField[]): SpecProblem[] {
   return fields
     .filter((field) => env[SPEC_ENV[field]] === undefined || env[SPEC_ENV[field]] === "")
     .map((field) => ({
@@ -78,7 +85,7 @@ function checkVersion(version: string): SpecProblem | undefined {
  * Parse and validate the spec. Problems name the environment variable (not the spec field),
  * because that is what a person reading a failed `terraform apply` can look at.
  */
-export function specFromEnvironment(env: NodeJS.ProcessEnv): SpecFromEnvironment {
+export function specFromEnvironment(env: EnvironmentVariables): SpecFromEnvironment {
   const problems = missingVariables(env, REQUIRED);
   if (problems.length > 0) return { ok: false, problems };
   const version = env[SPEC_ENV.schemaVersion]!;

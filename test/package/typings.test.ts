@@ -49,6 +49,22 @@ test.each(Object.keys(RESOLUTION_MODES))("every public subpath type-checks under
   expect(result.ok).toBe(true);
 });
 
+/** The construct entries are used in apps with no @types/node in scope (TypeScript ≥ 6 loads no @types package unless `types` names it). */
+const CONSTRUCT_ENTRIES = Object.keys(SUBPATH_PROBES).filter((subpath) => subpath !== "./emulator");
+
+test.each(Object.keys(RESOLUTION_MODES))("the construct entries (%s) type-check with no @types package at all (types: [])", (mode) => {
+  const source = CONSTRUCT_ENTRIES.map((subpath, i) => `import * as entry${i} from "${specifier(subpath)}";\nexport const names${i} = Object.keys(entry${i});\n`).join("");
+  const result = typeCheck(app, TSC, `no-types-${Object.keys(RESOLUTION_MODES).indexOf(mode)}`, source, { ...RESOLUTION_MODES[mode], types: [] });
+  expect(result.output).toBe("");
+  expect(result.ok).toBe(true);
+});
+
+test("a node-only name in a consumer is refused under types: [] (the check can fail)", () => {
+  const result = typeCheck(app, TSC, "no-types-canary", "export const env: NodeJS.ProcessEnv = {};\n", { types: [] });
+  expect(result.ok).toBe(false);
+  expect(result.output).toContain("TS2503");
+});
+
 test("a subpath the package does not have is refused (the check can fail)", () => {
   const source = `import { nothing } from "${pkg.name}/no-such-subpath";\nexport const v = nothing;\n`;
   const result = typeCheck(app, TSC, "missing", source, {});
