@@ -5,15 +5,15 @@
  */
 
 export interface FaultRates {
-  /** Share of requests answered 429 APIGW.0308. */
+  /** Share of requests answered 429 APIGW.0308 (0..1). @default 0 */
   readonly rate429?: number;
-  /** Share answered 500. */
+  /** Share answered 500 (0..1). @default 0 */
   readonly rate500?: number;
-  /** Share answered 503. */
+  /** Share answered 503 (0..1). @default 0 */
   readonly rate503?: number;
-  /** Share whose connection is destroyed without an answer. */
+  /** Share whose connection is destroyed without an answer (0..1). @default 0 */
   readonly rateDrop?: number;
-  /** Delay before handling: fixed ms, or uniformly random in [min, max]. */
+  /** Delay before handling: fixed ms, or uniformly random in [min, max]. @default 0 */
   readonly latencyMs?: number | { readonly min: number; readonly max: number };
 }
 
@@ -26,6 +26,7 @@ export interface FaultOptions extends FaultRates {
    * `UploadPythonFileJobResources`, `UpdateJobResourceOwner`, `KeystoneListProjects`,
    * `KeystoneCreateUserTokenByPassword`) or by HTTP method (`POST`). An override replaces the
    * top-level rates for matching requests (API name wins over method).
+   * @default - the top-level rates for every request
    */
   readonly routes?: Readonly<Record<string, FaultRates>>;
 }

@@ -10,18 +10,24 @@ export type UploadSemantics = "overwrite" | "merge";
 
 /** A project the emulated IAM knows (`GET /v3/projects?name={region}` returns those named so). */
 export interface ProjectOptions {
+  /** The project id (32 lower-case hex), as `HW_PROJECT_ID` or IAM returns it. */
   readonly id: string;
   /** The project name, which for region projects is the region id (e.g. `cn-north-4`). */
   readonly name: string;
-  /** @default the emulator's domain id */
+  /** The IAM domain (account) the project belongs to. @default the emulator's domain id */
   readonly domainId?: string;
 }
 
 /** An extra AK/SK pair; with `securityToken` it is a temporary credential (dli-api.md §4.1 step 7). */
 export interface CredentialOptions {
+  /** The access key (AK) requests are signed with. */
   readonly accessKey: string;
+  /** The secret key (SK) the signature is checked with. */
   readonly secretKey: string;
-  /** Requests signed with this AK must carry `X-Security-Token` with exactly this value. */
+  /**
+   * Requests signed with this AK must carry `X-Security-Token` with exactly this value.
+   * @default - a permanent credential (no token expected)
+   */
   readonly securityToken?: string;
   /** Epoch ms after which the credential is rejected (401 APIGW.0307). @default - never expires */
   readonly expiresAt?: number;
@@ -33,9 +39,11 @@ export interface CredentialOptions {
 
 /** An IAM user for `POST /v3/auth/tokens` password authentication (dli-api.md §4.2). */
 export interface UserOptions {
+  /** The IAM user name. */
   readonly name: string;
+  /** The password `POST /v3/auth/tokens` must present. */
   readonly password: string;
-  /** @default "dli-local" */
+  /** The IAM domain (account) name the user signs in to. @default "dli-local" */
   readonly domain?: string;
 }
 
@@ -68,7 +76,7 @@ export interface EmulatorOptions {
   readonly throttlePerSecond?: number;
   /** Add `Retry-After: N` to 429 answers (whether APIG sends it is unverified). @default - not sent */
   readonly retryAfterSeconds?: number;
-  /** Status for GET of a missing package: 404 DLI.0023 (default) or 400 DLI.0002 (dli-api.md §1.4, unverified). */
+  /** Status for GET of a missing package: 404 DLI.0023 (default) or 400 DLI.0002 (dli-api.md §1.4, unverified). @default 404 */
   readonly missingPackageStatus?: 404 | 400;
   /** Keep a group whose last package was deleted (dli-api.md §1.5, unverified). @default false */
   readonly keepEmptyGroups?: boolean;
