@@ -1,7 +1,7 @@
 /**
  * Every error text the constructs throw, built by named functions (one place to read them all).
  */
-import { MAX_LISTED_PROBLEMS, renderValue } from "../contract/bounded-text";
+import { MAX_LISTED_NAMES, MAX_LISTED_PROBLEMS, renderName, renderValue } from "../contract/bounded-text";
 import type { PackageGroupSpec, SpecProblem } from "../contract";
 
 /**
@@ -28,11 +28,13 @@ export function duplicateGroupError(spec: PackageGroupSpec, firstPath: string, s
   );
 }
 
-/** `packageRef(name)` with a name that is not one of the group's packages. */
+/** `packageRef(name)` with a name that is not one of the group's packages (at most {@link MAX_LISTED_NAMES} of them listed). */
 export function unknownPackageError(constructPath: string, group: string, name: string, known: readonly string[]): Error {
+  const rest = known.length - Math.min(known.length, MAX_LISTED_NAMES);
+  const listed = known.slice(0, MAX_LISTED_NAMES).map((k) => `'${renderName(k)}'`).join(", ") + (rest > 0 ? `, … and ${rest} more` : "");
   return new Error(
     `packageRef(${renderValue(name)}) on "${constructPath}": group '${group}' has no package of that name; ` +
-      `its packages are ${known.map((k) => `'${k}'`).join(", ")} (the last segment of each path)`,
+      `its packages are ${listed} (the last segment of each path)`,
   );
 }
 

@@ -236,6 +236,24 @@ describe("read-only attributes", () => {
     });
   });
 
+  test("packageRef's error on a large group is one bounded line: 20 names, then how many more", () => {
+    synth((scope) => {
+      const paths = Array.from({ length: 500 }, (_, i) => `${BUCKET}/jobs/${"p".repeat(40)}-${i}.jar`);
+      const group = new JarPackageGroup(scope, "big", props({ group: "big", paths }));
+      let message = "";
+      try {
+        group.packageRef("other.jar");
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      expect(message).toContain(`its packages are '${"p".repeat(40)}-0.jar', `);
+      expect(message).toContain(`'${"p".repeat(40)}-19.jar', … and 480 more (the last segment of each path)`);
+      expect(message).not.toContain("-20.jar");
+      expect(message.split("\n")).toHaveLength(1);
+      expect(message.length).toBeLessThan(2048);
+    });
+  });
+
   test("package names are URL-decoded last segments", () => {
     synth((scope) => {
       const group = new FilePackageGroup(scope, "g", props({ paths: [`${BUCKET}/a/my%21file.txt`] }));
