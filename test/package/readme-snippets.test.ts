@@ -6,7 +6,7 @@
  * app's own jest and a real `terraform apply` (skipped with the reason when terraform is missing).
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createPackedApp, PackedApp, ROOT, typeCheckApp } from "./support/packed-app";
 import { probeTerraform } from "../lifecycle/support/terraform";
@@ -85,3 +85,53 @@ if (!terraform.ok) console.warn(`README jest example run skipped: ${terraform.re
   if (result.status !== 0) throw new Error(`jest in the app failed (exit ${result.status ?? result.signal}):\n${output.slice(-4000)}`);
   expect(output).toMatch(/Tests:\s+1 passed, 1 total/);
 }, 200_000);
+
+/** The ```bash block of README "### From the command line" (start dli-local, eval its env, terraform apply, stop it). */
+function commandLineBlock(markdown: string): string {
+  const section = markdown.split("### From the command line")[1] ?? "";
+  const block = /^```bash\n([\s\S]*?)^```/m.exec(section);
+  if (!block) throw new Error('README: no ```bash block under "### From the command line"');
+  return block[1];
+}
+
+/** Processes whose command line names `dir`, with their pids (for the check and for clean-up). */
+function processesIn(dir: string): { pid: number; args: string }[] {
+  const ps = spawnSync("ps", ["-eo", "pid=,args="], { encoding: "utf8" });
+  return ps.stdout
+    .split("\n")
+    .map((line) => /^\s*(\d+)\s+(.*)$/.exec(line))
+    .filter((m): m is RegExpExecArray => m !== null && m[2].includes(dir) && m[2].includes("dli-local"))
+    .map((m) => ({ pid: Number(m[1]), args: m[2] }));
+}
+
+test("the README's command-line emulator block, run as a script (no job control, as in CI): the runtime env reaches terraform and the emulator stops", () => {
+  // As `npm install` lays the bin out in the app; `terraform` is a stub that proves the eval'd env reaches the emulator.
+  mkdirSync(join(app.dir, "node_modules", ".bin"), { recursive: true });
+  if (!existsSync(join(app.dir, "node_modules", ".bin", "dli-local"))) symlinkSync("../cdktf-dli-packages/dist/lib/emulator/cli.js", join(app.dir, "node_modules", ".bin", "dli-local"));
+  const stubs = join(app.dir, "stub-bin");
+  mkdirSync(stubs, { recursive: true });
+  const answer = join(app.dir, "stub-terraform.out");
+  writeFileSync(
+    join(stubs, "terraform"),
+    `#!/bin/sh\nexec "${process.execPath}" -e 'fetch(process.env.HW_DLI_ENDPOINT + "/v2.0/" + process.env.HW_PROJECT_ID + "/resources").then((r) => require("fs").writeFileSync(process.argv[1], r.status + " " + process.env.HW_DLI_ENDPOINT))' "${answer}"\n`,
+  );
+  chmodSync(join(stubs, "terraform"), 0o755);
+  const script = commandLineBlock(README).replace(/\/tmp\/dli-local\.env/g, join(app.dir, "dli-local.env"));
+  // Output to a file, not a pipe: an emulator left running would hold a pipe open and stall spawnSync.
+  const output = openSync(join(app.dir, "command-line-block.log"), "w");
+  try {
+    const run = spawnSync("bash", ["-c", `${script}\nsleep 1`], {
+      cwd: app.dir,
+      stdio: ["ignore", output, output],
+      env: { ...process.env, PATH: `${stubs}:${process.env.PATH}`, npm_config_yes: "false", npm_config_offline: "true" },
+      timeout: 60_000,
+    });
+    expect(run.status).toBe(0);
+    // Unsigned request: the emulator answered 401, so it ran and the env pointed at it.
+    expect(readFileSync(answer, "utf8")).toMatch(/^401 http:\/\/127\.0\.0\.1:\d+$/);
+    expect(processesIn(app.dir)).toEqual([]);
+  } finally {
+    closeSync(output);
+    for (const { pid } of processesIn(app.dir)) process.kill(pid);
+  }
+}, 90_000);
