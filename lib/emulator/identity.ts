@@ -124,6 +124,21 @@ export class Identity {
     return issued;
   }
 
+  /**
+   * The user a `POST /v3/auth/tokens` body authenticates as (name, password and domain match),
+   * else undefined: the throttle key of the password route, so wrong passwords spend no bucket.
+   */
+  passwordUser(body: Buffer): string | undefined {
+    let user: { name?: unknown; password?: unknown; domain?: { name?: unknown } } | undefined;
+    try {
+      user = (JSON.parse(body.toString("utf8")) as any)?.auth?.identity?.password?.user;
+    } catch {
+      return undefined;
+    }
+    const domain = user?.domain?.name;
+    return this.users.find((u) => u.name === user?.name && u.password === user?.password && (domain === undefined || domain === u.domain))?.name;
+  }
+
   knowsUser(name: string): boolean {
     return this.users.some((u) => u.name === name);
   }

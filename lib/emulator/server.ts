@@ -276,8 +276,11 @@ class Emulator implements RunningEmulator {
           : this.identity.authenticate({ method, path, query, headers: req.headers, body }, now, this.config.maxClockSkewMs);
       callerName = caller?.principal;
       // Authenticate first, then throttle per caller (issue 11 §4): unsigned or badly signed
-      // requests are answered 401 above and never spend a legitimate caller's tokens.
-      if (!this.throttle.take(`${caller ? `${caller.via}:${caller.principal}` : "anonymous"} ${route.api}`)) {
+      // requests are answered 401 above and never spend a legitimate caller's tokens. The
+      // password route authenticates in its handler: a wrong password spends no bucket either.
+      const passwordUser = !caller && route.auth === "none" ? this.identity.passwordUser(body) : undefined;
+      const principal = caller ? `${caller.via}:${caller.principal}` : passwordUser && `password:${passwordUser}`;
+      if (principal && !this.throttle.take(`${principal} ${route.api}`)) {
         throw gatewayErrors.throttled(route.api, this.throttle.rate, this.config.retryAfterSeconds);
       }
       if (route.auth === "dli") this.identity.checkProject(caller!, params.projectId, req.headers);

@@ -73,6 +73,19 @@ describe("throttling: authenticate first, then a bucket per caller (issue 11 §4
     expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
   });
 
+  test("wrong passwords on POST /v3/auth/tokens get 401 and spend no bucket of the user who knows it", async () => {
+    const token = (password: string) =>
+      send(emulator.url, json("POST", "/v3/auth/tokens", { auth: { identity: { methods: ["password"], password: { user: { name: "dli-local", password } } }, scope: { project: { name: emulator.env.HW_REGION_NAME } } } }));
+    // GIVEN 12 wrong passwords for a known user against a 5/s bucket (the clock stands still)
+    const garbage = [];
+    for (let i = 0; i < 12; i++) garbage.push((await token("guess")).status);
+    expect(garbage).toEqual(Array(12).fill(401));
+    // THEN the user with the right password still has its whole bucket: 5 × 201, then 429
+    const statuses = [];
+    for (let i = 0; i < 6; i++) statuses.push((await token("dli-local-password")).status);
+    expect(statuses).toEqual([201, 201, 201, 201, 201, 429]);
+  });
+
   test("each caller has its own bucket, and the request log names the caller", async () => {
     for (let i = 0; i < 5; i++) expect((await list(emulator)).status).toBe(200);
     expect((await list(emulator)).status).toBe(429);
