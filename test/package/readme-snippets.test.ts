@@ -70,8 +70,14 @@ test("the check can fail: an unused import (the old quickstart's) is TS6133 unde
 const terraform = probeTerraform();
 if (!terraform.ok) console.warn(`README jest example run skipped: ${terraform.reason}`);
 
-(terraform.ok ? test : test.skip)("the README's synchronous jest example (execFileSync terraform apply, child-process emulator) passes in the app", () => {
-  const example = snippets.find((s) => s.source.includes('execFileSync("terraform"') && s.source.includes('process: "child"'));
+/** The README's two jest examples: synchronous terraform with the child-process emulator, awaited terraform in-process. */
+const JEST_EXAMPLES: Record<string, (source: string) => boolean> = {
+  "synchronous jest example (execFileSync terraform apply, child-process emulator)": (source) => source.includes('execFileSync("terraform"') && source.includes('process: "child"'),
+  "awaited jest example (promisified execFile, in-process emulator, its own stack)": (source) => source.includes("promisify(execFile)") && !source.includes('process: "child"'),
+};
+
+(terraform.ok ? test.each : test.skip.each)(Object.keys(JEST_EXAMPLES))("the README's %s passes in the app", (name) => {
+  const example = snippets.find((s) => JEST_EXAMPLES[name](s.source));
   expect(example).toBeDefined();
   const compiled = join(app.dir, example!.file.replace(/\.ts$/, ".js"));
   expect(existsSync(compiled)).toBe(true); // emitted by the app's tsc (noEmitOnError: every block compiled)
