@@ -51,6 +51,20 @@ export function packageRootNotFoundError(from: string): Error {
   return new Error(`cdktf-dli-packages: cannot find the package's package.json above ${from}`);
 }
 
+/**
+ * An entry loaded in an app without its framework core: most often the cdktf entry in a CDK
+ * Terrain app (a quickstart import copied unchanged), or the other way round.
+ */
+export function frameworkCoreMissingError(core: "cdktf" | "cdktn"): Error {
+  const entry = core === "cdktf" ? "cdktf-dli-packages" : "cdktf-dli-packages/cdktn";
+  const other = core === "cdktf" ? { app: "CDK Terrain (cdktn)", entry: "cdktf-dli-packages/cdktn" } : { app: "cdktf", entry: "cdktf-dli-packages" };
+  const install = core === "cdktf" ? "cdktf@^0.21.0" : "cdktn@^0.24.0";
+  return new Error(
+    `${entry} is built on ${core}, which is not installed here: in a ${other.app} app import from "${other.entry}" instead; ` +
+      `for ${core} run \`npm install ${install}\``,
+  );
+}
+
 /** A cdktf app asked for `ResourceType.NULL_RESOURCE` without the optional peer @cdktf/provider-null installed. */
 export function nullProviderMissingError(packageName: string): Error {
   return new Error(

@@ -8,6 +8,12 @@
  * what @cdktf/provider-null 11 does (test/cores/same-json.test.ts compares the two entries).
  */
 import { Construct } from "constructs";
+import { frameworkCoreMissingError } from "./errors";
+
+// Before the imports below load cdktn (CommonJS output keeps this order): without cdktn, one
+// line naming the entry to import instead of "Cannot find module 'cdktn'" and a require stack.
+assertCoreInstalled();
+
 import {
   hashMapper,
   hashMapperHcl,
@@ -32,6 +38,14 @@ export {
   stringToTerraform,
 } from "cdktn";
 export type { LocalExecProvisioner, TerraformMetaArguments } from "cdktn";
+
+function assertCoreInstalled(): void {
+  try {
+    require.resolve("cdktn");
+  } catch {
+    throw frameworkCoreMissingError("cdktn");
+  }
+}
 
 /** Name of the npm package this core is. */
 export const FRAMEWORK_PACKAGE = "cdktn";

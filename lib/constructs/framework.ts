@@ -9,7 +9,11 @@
  */
 import { Construct } from "constructs";
 import type { LocalExecProvisioner, TerraformProvider, TerraformResource } from "cdktf";
-import { nullProviderMissingError } from "./errors";
+import { frameworkCoreMissingError, nullProviderMissingError } from "./errors";
+
+// Before the re-export below loads cdktf (CommonJS output keeps this order): without cdktf, one
+// line naming the entry to import instead of "Cannot find module 'cdktf'" and a require stack.
+assertCoreInstalled();
 
 export {
   AssetType,
@@ -39,6 +43,14 @@ export interface NullResourceConfig {
 export interface NullProviderClasses {
   readonly NullProvider: new (scope: Construct, id: string) => TerraformProvider;
   readonly NullResource: new (scope: Construct, id: string, config: NullResourceConfig) => TerraformResource;
+}
+
+function assertCoreInstalled(): void {
+  try {
+    require.resolve("cdktf");
+  } catch {
+    throw frameworkCoreMissingError("cdktf");
+  }
 }
 
 const PROVIDER_NULL = "@cdktf/provider-null";
