@@ -39,11 +39,13 @@ export {
 } from "cdktn";
 export type { LocalExecProvisioner, TerraformMetaArguments } from "cdktn";
 
+/** Loads cdktn (the same module instance the imports get; bundlers see a plain require); missing → our one line. */
 function assertCoreInstalled(): void {
   try {
-    require.resolve("cdktn");
-  } catch {
-    throw frameworkCoreMissingError("cdktn");
+    require("cdktn");
+  } catch (error) {
+    const missing = (error as { code?: string }).code === "MODULE_NOT_FOUND" && String((error as Error).message).includes("'cdktn'");
+    throw missing ? frameworkCoreMissingError("cdktn") : error;
   }
 }
 

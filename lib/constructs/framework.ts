@@ -45,11 +45,13 @@ export interface NullProviderClasses {
   readonly NullResource: new (scope: Construct, id: string, config: NullResourceConfig) => TerraformResource;
 }
 
+/** Loads cdktf (the same module instance the imports get; bundlers see a plain require); missing → our one line. */
 function assertCoreInstalled(): void {
   try {
-    require.resolve("cdktf");
-  } catch {
-    throw frameworkCoreMissingError("cdktf");
+    require("cdktf");
+  } catch (error) {
+    const missing = (error as { code?: string }).code === "MODULE_NOT_FOUND" && String((error as Error).message).includes("'cdktf'");
+    throw missing ? frameworkCoreMissingError("cdktf") : error;
   }
 }
 
