@@ -24,6 +24,7 @@ const shared = {
 /** @type {import('jest').Config} */
 module.exports = {
   testTimeout: 60000,
+  reporters: ["default", "<rootDir>/scripts/jest-per-core-reporter.js"],
   projects: [
     { ...shared, displayName: "cdktf", testMatch: ["**/*.test.ts"], snapshotResolver: "<rootDir>/test/cores/snapshot-resolver.cdktf.js" },
     {
