@@ -15,8 +15,8 @@ export interface GroupDifference {
   readonly extra: readonly string[];
   /** Declared packages the group does not hold. */
   readonly missing: readonly string[];
-  /** Declared packages present but not READY, as `name (STATUS)`. */
-  readonly notReady: readonly string[];
+  /** Declared packages present but not READY, with their status. */
+  readonly notReady: readonly { readonly name: string; readonly status: string }[];
 }
 
 export function differenceFrom(group: LiveGroup | undefined, declared: readonly string[]): GroupDifference {
@@ -25,7 +25,7 @@ export function differenceFrom(group: LiveGroup | undefined, declared: readonly 
   return {
     extra: [...live.keys()].filter((name) => !wanted.has(name)),
     missing: declared.filter((name) => !live.has(name)),
-    notReady: declared.filter((name) => live.has(name) && live.get(name) !== "READY").map((name) => `${name} (${live.get(name)})`),
+    notReady: declared.filter((name) => live.has(name) && live.get(name) !== "READY").map((name) => ({ name, status: live.get(name)! })),
   };
 }
 
@@ -41,7 +41,7 @@ export function describeDifference(difference: GroupDifference): string {
   const parts: string[] = [];
   if (difference.extra.length > 0) parts.push(`extra ${listNames(difference.extra)}`);
   if (difference.missing.length > 0) parts.push(`missing ${listNames(difference.missing)}`);
-  if (difference.notReady.length > 0) parts.push(`not READY ${listNames(difference.notReady)}`);
+  if (difference.notReady.length > 0) parts.push(`not READY ${listNames(difference.notReady.map((p) => `${p.name} (${p.status})`))}`);
   return parts.join("; ");
 }
 
