@@ -6,6 +6,7 @@
  * verified"), otherwise it fails with one line naming what differs.
  */
 import { listNames } from "../contract/bounded-text";
+import { extraPackages } from "./converge";
 import { DliClient, LiveGroup } from "./dli-client";
 import { OperationError } from "./errors";
 
@@ -21,9 +22,8 @@ export interface GroupDifference {
 
 export function differenceFrom(group: LiveGroup | undefined, declared: readonly string[]): GroupDifference {
   const live = new Map((group?.packages ?? []).map((p) => [p.name, p.status]));
-  const wanted = new Set(declared);
   return {
-    extra: [...live.keys()].filter((name) => !wanted.has(name)),
+    extra: extraPackages(group, declared),
     missing: declared.filter((name) => !live.has(name)),
     notReady: declared.filter((name) => live.has(name) && live.get(name) !== "READY").map((name) => ({ name, status: live.get(name)! })),
   };
