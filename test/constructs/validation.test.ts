@@ -231,10 +231,10 @@ describe("tokens", () => {
     expect(message).not.toContain("endpoint");
   });
 
-  test("the README documents the token rule", () => {
-    const readme = require("node:fs").readFileSync(require("node:path").join(__dirname, "..", "..", "README.md"), "utf8");
-    expect(readme).toContain("Tokens");
-    expect(readme).toMatch(/projectId.*endpoint.*may be tokens/s);
+  test("docs/lifecycle.md documents the token rule", () => {
+    const page = require("node:fs").readFileSync(require("node:path").join(__dirname, "..", "..", "docs", "lifecycle.md"), "utf8");
+    expect(page).toContain("## Tokens");
+    expect(page).toMatch(/projectId.*endpoint.*may be tokens/s);
   });
 });
 

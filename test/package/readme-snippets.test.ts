@@ -1,44 +1,43 @@
 /**
- * The README works as written (issue 10 §1): every ```ts block of README.md, unchanged, each in
- * its own file, type-checks in an app with the tsconfig `cdktf init --template=typescript`
- * generates (strict, noUnusedLocals, noUnusedParameters, module CommonJS → node10 resolution)
- * against the packed, installed package; and the synchronous jest example runs there with the
- * app's own jest and a real `terraform apply` (skipped with the reason when terraform is missing).
+ * The documentation works as written (issue 10 §1, issue 18 §3): every ```ts block of README.md
+ * and docs/*.md, unchanged, each in its own file, type-checks in an app with the tsconfig
+ * `cdktf init --template=typescript` generates (strict, noUnusedLocals, noUnusedParameters,
+ * module CommonJS → node10 resolution) against the packed, installed package; the synchronous
+ * and the awaited jest examples run there with the app's own jest and a real `terraform apply`
+ * (skipped with the reason when terraform is missing); the emulator's command-line block runs
+ * as a script.
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createPackedApp, PackedApp, ROOT, typeCheckApp } from "./support/packed-app";
+import { docFiles, fencedBlocks, readDoc } from "./support/docs";
 import { probeTerraform } from "../lifecycle/support/terraform";
 
 interface Snippet {
-  /** 1-based line of the opening fence in README.md. */
-  readonly line: number;
+  /** The file it is in (README.md, docs/….md) and the 1-based line of its opening fence. */
+  readonly where: string;
   readonly source: string;
   /** File name in the app; jest-style blocks get `.test.ts`, as in a cdktf init app's `__tests__`. */
   readonly file: string;
 }
 
-const README = readFileSync(join(ROOT, "README.md"), "utf8");
+const DOCS = docFiles().map((file) => ({ file, text: readDoc(file) }));
 
-/** Every fenced block whose info string is `ts` or `typescript`, with its README line. */
-function typescriptSnippets(markdown: string): Snippet[] {
-  const lines = markdown.split("\n");
-  const snippets: Snippet[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const open = /^(`{3,}|~{3,})\s*(ts|typescript)\s*$/.exec(lines[i]);
-    if (!open) continue;
-    const start = i;
-    const body: string[] = [];
-    for (i++; i < lines.length && !lines[i].startsWith(open[1]); i++) body.push(lines[i]);
-    const source = `${body.join("\n")}\n`;
-    const isTest = /^\s*(test|it|describe)\(/m.test(source);
-    snippets.push({ line: start + 1, source, file: `readme-line-${start + 1}${isTest ? ".test" : ""}.ts` });
-  }
-  return snippets;
+/** Every fenced block whose info string is `ts` or `typescript`, in README.md and docs/. */
+function typescriptSnippets(): Snippet[] {
+  return DOCS.flatMap(({ file, text }) =>
+    fencedBlocks(file, text)
+      .filter((block) => block.info === "ts" || block.info === "typescript")
+      .map((block) => {
+        const isTest = /^\s*(test|it|describe)\(/m.test(block.source);
+        const stem = file.replace(/\.md$/, "").replace(/[^\w]+/g, "-").toLowerCase();
+        return { where: `${file}:${block.line}`, source: block.source, file: `${stem}-line-${block.line}${isTest ? ".test" : ""}.ts` };
+      }),
+  );
 }
 
-const snippets = typescriptSnippets(README);
+const snippets = typescriptSnippets();
 let app: PackedApp;
 let diagnostics: Map<string, string[]>;
 
@@ -49,14 +48,15 @@ beforeAll(() => {
 }, 120_000);
 afterAll(() => app?.remove());
 
-test("the extractor finds every ts fence of the README (quickstart, removal recipe, both jest examples)", () => {
-  expect(snippets.length).toBe((README.match(/^```(ts|typescript)\s*$/gm) ?? []).length);
+test("the extractor finds every ts fence of README.md and docs/ (quickstart, removal recipe, both jest examples)", () => {
+  const fences = DOCS.reduce((sum, { text }) => sum + (text.match(/^\s*```(ts|typescript)\s*$/gm) ?? []).length, 0);
+  expect(snippets.length).toBe(fences);
   expect(snippets.length).toBeGreaterThanOrEqual(4);
   expect(snippets.some((s) => s.source.includes("new LocalBackend(stack, { path: \"terraform.tfstate\" })"))).toBe(true);
   expect(diagnostics.get("(global)")).toBeUndefined();
 });
 
-test.each(snippets.map((s) => [s.line, s] as const))("README.md line %i: the ts block compiles unchanged in a cdktf init app", (_line, snippet) => {
+test.each(snippets.map((s) => [s.where, s] as const))("%s: the ts block compiles unchanged in a cdktf init app", (_where, snippet) => {
   expect(diagnostics.get(snippet.file) ?? []).toEqual([]);
 });
 
@@ -68,15 +68,15 @@ test("the check can fail: an unused import (the old quickstart's) is TS6133 unde
 });
 
 const terraform = probeTerraform();
-if (!terraform.ok) console.warn(`README jest example run skipped: ${terraform.reason}`);
+if (!terraform.ok) console.warn(`docs jest example run skipped: ${terraform.reason}`);
 
-/** The README's two jest examples: synchronous terraform with the child-process emulator, awaited terraform in-process. */
+/** The two jest examples (docs/emulator.md): synchronous terraform with the child-process emulator, awaited terraform in-process. */
 const JEST_EXAMPLES: Record<string, (source: string) => boolean> = {
   "synchronous jest example (execFileSync terraform apply, child-process emulator)": (source) => source.includes('execFileSync("terraform"') && source.includes('process: "child"'),
   "awaited jest example (promisified execFile, in-process emulator, its own stack)": (source) => source.includes("promisify(execFile)") && !source.includes('process: "child"'),
 };
 
-(terraform.ok ? test.each : test.skip.each)(Object.keys(JEST_EXAMPLES))("the README's %s passes in the app", (name) => {
+(terraform.ok ? test.each : test.skip.each)(Object.keys(JEST_EXAMPLES))("the docs' %s passes in the app", (name) => {
   const example = snippets.find((s) => JEST_EXAMPLES[name](s.source));
   expect(example).toBeDefined();
   const compiled = join(app.dir, example!.file.replace(/\.ts$/, ".js"));
@@ -92,11 +92,12 @@ const JEST_EXAMPLES: Record<string, (source: string) => boolean> = {
   expect(output).toMatch(/Tests:\s+1 passed, 1 total/);
 }, 200_000);
 
-/** The ```bash block of README "### From the command line" (start dli-local, eval its env, terraform apply, stop it). */
-function commandLineBlock(markdown: string): string {
-  const section = markdown.split("### From the command line")[1] ?? "";
+/** The ```bash block under the heading "From the command line" of docs/emulator.md (start dli-local, eval its env, terraform apply, stop it). */
+function commandLineBlock(): string {
+  const page = readDoc("docs/emulator.md");
+  const section = page.split(/^#+ From the command line$/m)[1] ?? "";
   const block = /^```bash\n([\s\S]*?)^```/m.exec(section);
-  if (!block) throw new Error('README: no ```bash block under "### From the command line"');
+  if (!block) throw new Error('docs/emulator.md: no ```bash block under "From the command line"');
   return block[1];
 }
 
@@ -110,7 +111,7 @@ function processesIn(dir: string): { pid: number; args: string }[] {
     .map((m) => ({ pid: Number(m[1]), args: m[2] }));
 }
 
-test("the README's command-line emulator block, run as a script (no job control, as in CI): the runtime env reaches terraform and the emulator stops", () => {
+test("the docs' command-line emulator block (docs/emulator.md), run as a script (no job control, as in CI): the runtime env reaches terraform and the emulator stops", () => {
   // As `npm install` lays the bin out in the app; `terraform` is a stub that proves the eval'd env reaches the emulator.
   mkdirSync(join(app.dir, "node_modules", ".bin"), { recursive: true });
   if (!existsSync(join(app.dir, "node_modules", ".bin", "dli-local"))) symlinkSync("../cdktf-dli-packages/dist/lib/emulator/cli.js", join(app.dir, "node_modules", ".bin", "dli-local"));
@@ -122,7 +123,7 @@ test("the README's command-line emulator block, run as a script (no job control,
     `#!/bin/sh\nexec "${process.execPath}" -e 'fetch(process.env.HW_DLI_ENDPOINT + "/v2.0/" + process.env.HW_PROJECT_ID + "/resources").then((r) => require("fs").writeFileSync(process.argv[1], r.status + " " + process.env.HW_DLI_ENDPOINT))' "${answer}"\n`,
   );
   chmodSync(join(stubs, "terraform"), 0o755);
-  const script = commandLineBlock(README).replace(/\/tmp\/dli-local\.env/g, join(app.dir, "dli-local.env"));
+  const script = commandLineBlock().replace(/\/tmp\/dli-local\.env/g, join(app.dir, "dli-local.env"));
   // Output to a file, not a pipe: an emulator left running would hold a pipe open and stall spawnSync.
   const output = openSync(join(app.dir, "command-line-block.log"), "w");
   try {

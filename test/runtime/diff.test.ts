@@ -262,21 +262,21 @@ test("--prefix without --orphans is a usage error, before any request", async ()
   expect(emulator.requests()).toEqual([]);
 });
 
-test("--json without credentials: exit 2 with nothing on stdout (how the README's PR workflow tells it from drift), no request", async () => {
+test("--json without credentials: exit 2 with nothing on stdout (how the PR workflow of docs/drift.md tells it from drift), no request", async () => {
   const stack = synth("no-credentials", [spec("one", ["a.jar"])]);
   emulator.clearRequests();
   const result = await runCli(["diff", stack, "--json"], { ...emulator.env, HW_ACCESS_KEY: undefined, HW_SECRET_KEY: undefined });
   expect({ code: result.code, stdout: result.stdout }).toEqual({ code: 2, stdout: "" });
   expect(result.stderr).toMatch(/no credentials: set HW_ACCESS_KEY and HW_SECRET_KEY/);
   expect(emulator.requests()).toEqual([]);
-  // the README's workflow step: drift (exit 2) passes only with a report on stdout
-  const readme = readFileSync(join(__dirname, "..", "..", "README.md"), "utf8");
-  expect(readme).toContain("--json > dli-diff.json || test $? -eq 2 -a -s dli-diff.json");
+  // the workflow step of docs/drift.md: drift (exit 2) passes only with a report on stdout
+  const page = readFileSync(join(__dirname, "..", "..", "docs", "drift.md"), "utf8");
+  expect(page).toContain("--json > dli-diff.json || test $? -eq 2 -a -s dli-diff.json");
 });
 
-test("the README's example --json document matches the schema", () => {
-  const readme = readFileSync(join(__dirname, "..", "..", "README.md"), "utf8");
-  const example = /^ *```json\n([\s\S]*?)^ *```$/m.exec(readme.slice(readme.indexOf("**`--json`**")));
+test("the example --json document of docs/drift.md matches the schema", () => {
+  const page = readFileSync(join(__dirname, "..", "..", "docs", "drift.md"), "utf8");
+  const example = /^ *```json\n([\s\S]*?)^ *```$/m.exec(page.slice(page.indexOf("**`--json`**")));
   expect(example).not.toBeNull();
   const document = JSON.parse(example![1]);
   expect(validate(document) ? [] : validate.errors).toEqual([]);

@@ -74,13 +74,13 @@ test("async READY: waits with progress lines, then succeeds", async () => {
   expect(emulator.requests().filter((r) => r.api === "ListJobResources")).toHaveLength(2);
 });
 
-test("the README's progress sample (2 packages READY after ~1.1 s) is what a run prints, API call count included", async () => {
+test("the progress sample of docs/cli.md (2 packages READY after ~1.1 s) is what a run prints, API call count included", async () => {
   emulator.configure({ readyDelayMs: 1100 });
   const result = await runCli(["upload-group"], fullEnv(emulator));
   expect(result.code).toBe(0);
   // 1 upload, 3 polls (at 0.25, 0.63, 1.19 s), the listing once READY, the verifying read
-  const readme = readFileSync(join(__dirname, "..", "..", "README.md"), "utf8");
-  const sample = /^```\n(dli-packages: \[[\s\S]*?)^```$/m.exec(readme)![1];
+  const page = readFileSync(join(__dirname, "..", "..", "docs", "cli.md"), "utf8");
+  const sample = /^```\n(dli-packages: \[[\s\S]*?)^```$/m.exec(page)![1];
   const steps = (text: string) => text.split("\n").filter((l) => l.startsWith("dli-packages: [")).map((l) => l.replace(/^dli-packages: \[[0-9.]+s\] /, "").replace(/project \w+…? /, "project P "));
   expect(steps(result.stderr)).toEqual(steps(sample));
 });
