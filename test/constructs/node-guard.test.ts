@@ -111,9 +111,9 @@ test.each(["v20.0.0", "v22.11.0", "v100.1.0"])("a node that reports %s runs the 
   const stub = stubNodeDir(version);
   for (const command of commands) expect(runAsLocalExec(command, stub.dir)).toEqual({ code: 0, stdout: "", stderr: "" });
   expect(readFileSync(stub.log, "utf8").trim().split("\n").sort()).toEqual([
-    "./assets/DliPackagesRuntime/0.1.0/dli-packages.js delete-group",
-    "./assets/DliPackagesRuntime/0.1.0/dli-packages.js delete-group",
-    "./assets/DliPackagesRuntime/0.1.0/dli-packages.js upload-group",
+    "./assets/DliPackagesRuntime/0.2.0/dli-packages.js delete-group",
+    "./assets/DliPackagesRuntime/0.2.0/dli-packages.js delete-group",
+    "./assets/DliPackagesRuntime/0.2.0/dli-packages.js upload-group",
   ]);
 });
 

@@ -69,7 +69,7 @@ describe.each(TYPES)("determinism (%s)", (resourceType) => {
     const treeB = filesUnder(b).filter(([p]) => p !== "manifest.json");
     expect(treeA.map(([p]) => p)).toEqual(treeB.map(([p]) => p));
     treeA.forEach(([, content], i) => expect(content.equals(treeB[i][1])).toBe(true));
-    expect(treeA.map(([p]) => p)).toContain("stacks/basic/assets/DliPackagesRuntime/0.1.0/dli-packages.js");
+    expect(treeA.map(([p]) => p)).toContain("stacks/basic/assets/DliPackagesRuntime/0.2.0/dli-packages.js");
   });
 });
 

@@ -53,7 +53,7 @@ describe.each(TYPES)("PackageGroupRemoval (%s)", (resourceType) => {
         {
           "local-exec": {
             when: "destroy",
-            command: `${NODE_GUARD}exec node "\${path.module}/assets/DliPackagesRuntime/0.1.0/dli-packages.js" delete-group`,
+            command: `${NODE_GUARD}exec node "\${path.module}/assets/DliPackagesRuntime/0.2.0/dli-packages.js" delete-group`,
             environment: {
               DLI_PACKAGES_SPEC_VERSION: `\${self.${attr}.spec_version}`,
               DLI_PACKAGES_KIND: `\${self.${attr}.kind}`,
@@ -141,7 +141,7 @@ if (!haveTerraform) console.warn("removal under real terraform skipped: no terra
     declare(stack);
     app.synth();
     const dir = join(outdir, "stacks", "removal");
-    writeFileSync(join(dir, "assets", "DliPackagesRuntime", "0.1.0", "dli-packages.js"), STUB);
+    writeFileSync(join(dir, "assets", "DliPackagesRuntime", "0.2.0", "dli-packages.js"), STUB);
     return dir;
   };
   const terraform = (dir: string, ...args: string[]) => {

@@ -76,7 +76,7 @@ describe.each(TYPES)("lifecycle resources (%s)", (resourceType) => {
       {
         "local-exec": {
           when: "destroy",
-          command: `${NODE_GUARD}exec node "\${path.module}/assets/DliPackagesRuntime/0.1.0/dli-packages.js" delete-group`,
+          command: `${NODE_GUARD}exec node "\${path.module}/assets/DliPackagesRuntime/0.2.0/dli-packages.js" delete-group`,
           environment: expect.objectContaining({ DLI_PACKAGES_GROUP: `\${self.${triggers}.group}` }),
         },
       },
@@ -102,7 +102,7 @@ describe.each(TYPES)("lifecycle resources (%s)", (resourceType) => {
     expect(body.provisioner).toHaveLength(1);
     const exec = body.provisioner[0]["local-exec"];
     expect(exec.when).toBeUndefined();
-    expect(exec.command).toBe(`${NODE_GUARD}exec node "\${path.module}/assets/DliPackagesRuntime/0.1.0/dli-packages.js" upload-group`);
+    expect(exec.command).toBe(`${NODE_GUARD}exec node "\${path.module}/assets/DliPackagesRuntime/0.2.0/dli-packages.js" upload-group`);
     expect(body.depends_on).toEqual([identity.address]);
   });
 
