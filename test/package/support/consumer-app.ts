@@ -38,7 +38,8 @@ export function probeRegistry(): Probe {
 export function packThisPackage(): { tarball: string; ms: number } {
   const dir = mkdtempSync(join(tmpdir(), "dli-pack-"));
   const started = Date.now();
-  execFileSync(NPM, ["pack", "--pack-destination", dir, "--loglevel=error"], { cwd: ROOT, stdio: "pipe" });
+  // --ignore-scripts: dist/ is built already (npm test builds first); `prepare` would rebuild it under running tests.
+  execFileSync(NPM, ["pack", "--ignore-scripts", "--pack-destination", dir, "--loglevel=error"], { cwd: ROOT, stdio: "pipe" });
   const tarball = readdirSync(dir).find((name) => name.endsWith(".tgz"));
   if (!tarball) throw new Error(`npm pack wrote no tarball into ${dir}`);
   return { tarball: join(dir, tarball), ms: Date.now() - started };
