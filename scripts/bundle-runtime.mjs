@@ -20,6 +20,14 @@ const http2Shim = {
   },
 };
 
+// `--mutation-coverage` (npm run mutation, docs/mutation-testing.md): the bundle is built from
+// StrykerJS's instrumented sources and, when $__DLI_MUTANT_COVERAGE_DIR__ is set, writes the
+// mutants it reached to that folder on exit, for the test that ran it (scripts/mutation/).
+const mutationCoverage = process.argv.includes("--mutation-coverage")
+  ? "\n\"use strict\";process.env.__DLI_MUTANT_COVERAGE_DIR__&&process.on(\"exit\",()=>{try{const c=globalThis.__stryker__&&globalThis.__stryker__.mutantCoverage;" +
+    "c&&require(\"fs\").writeFileSync(require(\"path\").join(process.env.__DLI_MUTANT_COVERAGE_DIR__,process.pid+\"-\"+Date.now()+\".json\"),JSON.stringify(c))}catch{}});"
+  : "";
+
 await build({
   entryPoints: [join(root, "lib", "runtime", "cli.ts")],
   outfile,
@@ -29,7 +37,7 @@ await build({
   format: "cjs",
   minify: true,
   legalComments: "none",
-  banner: { js: "#!/usr/bin/env node" },
+  banner: { js: "#!/usr/bin/env node" + mutationCoverage },
   logLevel: "warning",
   plugins: [http2Shim],
 });

@@ -49,6 +49,12 @@ export function runCli(args: string[], env: Record<string, string | undefined>):
   const started = Date.now();
   // Only what we pass: no credentials leak in from the developer's shell.
   const childEnv: Record<string, string> = { PATH: process.env.PATH ?? "" };
+  // Under `npm run mutation` (docs/mutation-testing.md) the active mutant and the folder the
+  // bundle reports its coverage to; neither is set otherwise.
+  for (const name of ["__STRYKER_ACTIVE_MUTANT__", "__DLI_MUTANT_COVERAGE_DIR__"]) {
+    const value = process.env[name];
+    if (value !== undefined) childEnv[name] = value;
+  }
   for (const [k, v] of Object.entries(env)) if (v !== undefined) childEnv[k] = v;
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BUNDLE, ...args], { env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
