@@ -28,6 +28,21 @@ export function duplicateGroupError(spec: PackageGroupSpec, firstPath: string, s
   );
 }
 
+/**
+ * A `PackageGroupRemoval` (DESTROY) of a group that a package-group construct of the same App
+ * declares: the cross-stack "move" done with a removal, which would delete the moved group.
+ * `named`: the removal named the group (its `group` prop); otherwise the two share a path.
+ */
+export function removalOfDeclaredGroupError(removalPath: string, declarationPath: string, group: string, named: boolean): Error {
+  const why = named ? `its group ${renderValue(group)} is declared by "${declarationPath}"` : `"${declarationPath}" (group ${renderValue(group)}) has the same path in another stack`;
+  return new Error(
+    `PackageGroupRemoval "${removalPath}" would delete a group the App still declares: ${why}. ` +
+      `A construct moved to another stack needs no removal (Terraform forgets the old resources without deleting anything, and the new construct converges the group): delete the PackageGroupRemoval` +
+      (named ? "" : `, or, if the removed construct had another group, name it in the removal's \`group\` prop`) +
+      `.`,
+  );
+}
+
 /** `packageRef(name)` with a name that is not one of the group's packages (at most {@link MAX_LISTED_NAMES} of them listed). */
 export function unknownPackageError(constructPath: string, group: string, name: string, known: readonly string[]): Error {
   const rest = known.length - Math.min(known.length, MAX_LISTED_NAMES);

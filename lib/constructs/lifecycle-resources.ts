@@ -20,6 +20,7 @@ import {
   specToStrings,
   TRIGGER_KEYS,
 } from "../contract";
+import { DECLARATION_ENV } from "../contract/declarations";
 import { ensureNullProvider } from "./null-provider";
 import { TerraformData } from "./terraform-data";
 import { ResourceType } from "./props";
@@ -50,13 +51,27 @@ export function triggersOf(spec: PackageGroupSpec, fields: readonly SpecField[])
   return triggers;
 }
 
-/** The destroy-time `delete-group` provisioner of an identity resource (or removed block). */
-export function deleteGroupProvisioner(stack: TerraformStack, resourceType: ResourceType): LocalExecProvisioner {
+/** Terraform address of a resource, e.g. `terraform_data.gatk_content_1A2B3C4D`. */
+export function addressOf(resource: TerraformResource): string {
+  return `${resource.terraformResourceType}.${resource.friendlyUniqueId}`;
+}
+
+/**
+ * The destroy-time `delete-group` provisioner of an identity resource (or removed block).
+ * `declaredBy` is the address of the content resource that declares the group on the same
+ * construct's behalf: the runtime leaves the group alone when the configuration being applied
+ * declares it through any *other* resource (a handover, docs/design-notes.md).
+ */
+export function deleteGroupProvisioner(stack: TerraformStack, resourceType: ResourceType, declaredBy: string): LocalExecProvisioner {
   return {
     type: "local-exec",
     when: "destroy",
     command: runtimeCommand(stack, PROVISIONER_COMMANDS.delete),
-    environment: selfEnvironment(resourceType, IDENTITY_FIELDS),
+    environment: {
+      ...selfEnvironment(resourceType, IDENTITY_FIELDS),
+      [DECLARATION_ENV.stackDir]: "${path.module}",
+      [DECLARATION_ENV.declaredBy]: declaredBy,
+    },
   };
 }
 
@@ -81,14 +96,15 @@ export function createLifecycleResources(
   resourceType: ResourceType,
 ): LifecycleResources {
   const stack = TerraformStack.of(scope);
-  const identityProvisioners = spec.removalPolicy === "retain" ? [] : [deleteGroupProvisioner(stack, resourceType)];
   const identityTriggers = triggersOf(spec, IDENTITY_FIELDS);
   const contentTriggers = triggersOf(spec, SPEC_FIELDS);
   const contentProvisioners = [uploadGroupProvisioner(stack, resourceType)];
 
   if (resourceType === ResourceType.NULL_RESOURCE) ensureNullProvider(stack);
-  const identity = lifecycleResource(scope, IDENTITY_ID, resourceType, identityTriggers, identityProvisioners, []);
+  const identity = lifecycleResource(scope, IDENTITY_ID, resourceType, identityTriggers, [], []);
   const content = lifecycleResource(scope, CONTENT_ID, resourceType, contentTriggers, contentProvisioners, [identity]);
+  // Set once the content resource (whose address it names) exists; same JSON position.
+  if (spec.removalPolicy !== "retain") identity.provisioners = [deleteGroupProvisioner(stack, resourceType, addressOf(content))];
   return { identity, content };
 }
 
@@ -109,6 +125,6 @@ function lifecycleResource(
   // Plain addresses in `resource.dependsOn` rather than the `dependsOn: [resource]` prop: cdktf turns each dependable into a
   // reference token that captures a stack trace, a sixth of synth time for 1,000 groups.
   // Same JSON (bench/synth.bench.mjs, snapshots).
-  if (dependsOn.length > 0) resource.dependsOn = dependsOn.map((d) => `${d.terraformResourceType}.${d.friendlyUniqueId}`);
+  if (dependsOn.length > 0) resource.dependsOn = dependsOn.map(addressOf);
   return resource;
 }

@@ -7,7 +7,8 @@
  *   destroy-time local-exec `delete-group` (omitted under RemovalPolicy.RETAIN);
  * - `content` — triggers: the whole spec; create-time local-exec `upload-group`;
  *   depends on identity;
- * plus, once per stack, the runtime asset and (for null_resource) the null provider.
+ * plus, once per stack, the runtime asset, (for null_resource) the null provider, and the
+ * record of the groups the App's other stacks declare (other-stacks-groups.ts).
  */
 import { TerraformResource } from "./framework";
 import { Construct } from "constructs";
@@ -15,6 +16,7 @@ import { PackageGroupSpec, PackageKind, packageNameOf } from "../contract";
 import { invalidPropsError, unknownPackageError } from "./errors";
 import { claimGroup } from "./group-ownership";
 import { createLifecycleResources } from "./lifecycle-resources";
+import { ensureGroupsOfOtherStacks } from "./other-stacks-groups";
 import { PackageGroupProps, RemovalPolicy, ResourceType } from "./props";
 import { specFromProps } from "./validate";
 
@@ -53,6 +55,7 @@ export class PackageGroup extends Construct {
     const resources = createLifecycleResources(this, this.spec, this.resourceType);
     this.identityResource = resources.identity;
     this.contentResource = resources.content;
+    ensureGroupsOfOtherStacks(this);
   }
 
   /**

@@ -11,7 +11,8 @@
  */
 import { TerraformElement, TerraformStack } from "./framework";
 import { Construct } from "constructs";
-import { invalidPropsError } from "./errors";
+import { invalidPropsError, removalOfDeclaredGroupError } from "./errors";
+import { declarationRemovedBy } from "./group-ownership";
 import { CONTENT_ID, deleteGroupProvisioner, IDENTITY_ID } from "./lifecycle-resources";
 import { RemovalPolicy, ResourceType } from "./props";
 import { checkResourceType } from "./validate";
@@ -31,6 +32,13 @@ export interface PackageGroupRemovalProps {
    * @default RemovalPolicy.DESTROY
    */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * The DLI group name the removed construct had. Only checked at synth time: a DESTROY removal
+   * of a group that a package-group construct of the same App declares is refused (the group was
+   * moved, not removed). The group deleted at apply time is always the one in the state.
+   * @default - not named: a package-group construct at the same path in another stack of the App is taken as the moved construct
+   */
+  readonly group?: string;
 }
 
 /** One `removed` block, for one of the two lifecycle resources of the removed construct. */
@@ -41,6 +49,7 @@ class RemovedBlock extends TerraformElement {
     private readonly resourceType: ResourceType,
     private readonly destroy: boolean,
     private readonly runsDeleteGroup: boolean,
+    private readonly declaredBy: () => string,
   ) {
     super(scope, id);
   }
@@ -56,7 +65,7 @@ class RemovedBlock extends TerraformElement {
       lifecycle: { destroy: this.destroy },
     };
     if (this.runsDeleteGroup) {
-      const { type, ...provisioner } = deleteGroupProvisioner(TerraformStack.of(this), this.resourceType);
+      const { type, ...provisioner } = deleteGroupProvisioner(TerraformStack.of(this), this.resourceType, this.declaredBy());
       block.provisioner = [{ [type]: provisioner }];
     }
     // Arrays of fragments are concatenated when the stack merges its elements, so every
@@ -91,9 +100,21 @@ export class PackageGroupRemoval extends Construct {
     if (problems.length > 0) throw invalidPropsError("PackageGroupRemoval", this.node.path, problems);
     requireTerraformVersion(this, "1.9", "`removed` blocks (PackageGroupRemoval) need Terraform 1.9");
     const destroy = removalPolicy === RemovalPolicy.DESTROY;
-    const identity = new RemovedBlock(this, IDENTITY_ID, resourceType, destroy, destroy);
-    const content = new RemovedBlock(this, CONTENT_ID, resourceType, destroy, false);
+    // `delete-group` is told the removed content resource's address: no resource of the
+    // configuration has it, so any resource that declares the group at apply time is another
+    // owner, and the runtime leaves the group to it.
+    const identity = new RemovedBlock(this, IDENTITY_ID, resourceType, destroy, destroy, () => content.address);
+    const content: RemovedBlock = new RemovedBlock(this, CONTENT_ID, resourceType, destroy, false, () => "");
     this.identityAddress = identity.address;
     this.contentAddress = content.address;
+    if (destroy) {
+      // Checked when the stack is synthesized, once every construct of the App exists.
+      this.node.addValidation({
+        validate: () => {
+          const declaration = declarationRemovedBy(this, props.group);
+          return declaration ? [removalOfDeclaredGroupError(this.node.path, declaration.construct.node.path, declaration.spec.group, props.group !== undefined).message] : [];
+        },
+      });
+    }
   }
 }

@@ -32,29 +32,47 @@ export interface DeclaredGroup {
   readonly spec: PackageGroupSpec;
 }
 
-/** Content resources: null_resource `triggers` / terraform_data `triggers_replace` holding a full spec. */
+/** A content resource of a synthesized stack: its address and its trigger map, as written. */
+export interface ContentResource {
+  readonly address: string;
+  readonly triggers: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Content resources: null_resource `triggers` / terraform_data `triggers_replace` holding at
+ * least a group and paths (what the constructs write; contract TRIGGER_KEYS).
+ */
+export function contentResources(json: unknown): ContentResource[] {
+  const out: ContentResource[] = [];
+  const resources = (json as { resource?: Record<string, Record<string, Record<string, unknown>>> } | null)?.resource;
+  for (const [type, key] of [["null_resource", "triggers"], ["terraform_data", "triggers_replace"]] as const) {
+    const byName = resources?.[type];
+    if (!byName || typeof byName !== "object") continue;
+    for (const [name, resource] of Object.entries(byName)) {
+      const triggers = resource?.[key] as Record<string, unknown> | undefined;
+      if (!triggers || typeof triggers !== "object" || typeof triggers[TRIGGER_KEYS.paths] !== "string" || typeof triggers[TRIGGER_KEYS.group] !== "string") continue;
+      out.push({ address: `${type}.${name}`, triggers });
+    }
+  }
+  return out;
+}
+
+/** Content resources with their specs, read back with the same rules the provisioners use. */
 export function declaredGroups(file: string): DeclaredGroup[] {
-  let json: any;
+  let json: unknown;
   try {
     json = JSON.parse(readFileSync(file, "utf8"));
   } catch (error) {
     throw new ConfigError(`diff: ${file} is not JSON: ${(error as Error).message}`);
   }
-  const out: DeclaredGroup[] = [];
-  for (const [type, key] of [["null_resource", "triggers"], ["terraform_data", "triggers_replace"]] as const) {
-    for (const [name, resource] of Object.entries<any>(json?.resource?.[type] ?? {})) {
-      const triggers = resource?.[key];
-      if (!triggers || typeof triggers !== "object" || typeof triggers[TRIGGER_KEYS.paths] !== "string" || typeof triggers[TRIGGER_KEYS.group] !== "string") continue;
-      const resourceName = `${type}.${name}`;
-      if (Object.values(triggers).some((v) => typeof v === "string" && v.includes("${"))) {
-        throw new ConfigError(`diff: ${resourceName} in ${file} has values only known at apply time (Terraform references); diff needs literal values`);
-      }
-      const env: Record<string, string> = {};
-      for (const field of SPEC_FIELDS) env[SPEC_ENV[field]] = String(triggers[TRIGGER_KEYS[field]] ?? "");
-      const parsed = specFromEnvironment(env);
-      if (!parsed.ok) throw specProblemsError(parsed.problems);
-      out.push({ file, resource: resourceName, spec: parsed.spec });
+  return contentResources(json).map(({ address, triggers }) => {
+    if (Object.values(triggers).some((v) => typeof v === "string" && v.includes("${"))) {
+      throw new ConfigError(`diff: ${address} in ${file} has values only known at apply time (Terraform references); diff needs literal values`);
     }
-  }
-  return out;
+    const env: Record<string, string> = {};
+    for (const field of SPEC_FIELDS) env[SPEC_ENV[field]] = String(triggers[TRIGGER_KEYS[field]] ?? "");
+    const parsed = specFromEnvironment(env);
+    if (!parsed.ok) throw specProblemsError(parsed.problems);
+    return { file, resource: address, spec: parsed.spec };
+  });
 }

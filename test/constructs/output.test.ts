@@ -144,11 +144,28 @@ describe.each(TYPES)("provisioner references (%s)", (resourceType) => {
     }
   });
 
-  test("every env value of every provisioner is exactly one self reference to an existing trigger", () => {
+  test("every env value of every provisioner is one self reference to an existing trigger, but delete-group's stack directory and owner address", () => {
     for (const { body, exec } of all) {
-      for (const value of Object.values<string>(exec.environment)) {
+      const { DLI_PACKAGES_STACK_DIR, DLI_PACKAGES_DECLARED_BY, ...spec } = exec.environment;
+      for (const value of Object.values<string>(spec)) {
         expect(value).toMatch(/^\$\{self\.(triggers|triggers_replace)\.[a-z_]+\}$/);
         if (body.from === undefined) expect(() => resolveSelf(value, body)).not.toThrow();
+      }
+      if (exec.when !== "destroy") {
+        expect([DLI_PACKAGES_STACK_DIR, DLI_PACKAGES_DECLARED_BY]).toEqual([undefined, undefined]);
+        continue;
+      }
+      expect(DLI_PACKAGES_STACK_DIR).toBe("${path.module}");
+      if (body.from === undefined) {
+        // A package group's identity names its own content resource, which declares the group.
+        const [identityAddress] = resources(tf).find(([, b]) => b === body)!;
+        const content = resources(tf).find(([, b]) => (b.depends_on ?? []).includes(identityAddress));
+        expect(content?.[0]).toMatch(/_content_/);
+        expect(DLI_PACKAGES_DECLARED_BY).toBe(content![0]);
+      } else {
+        // A removal names the removed content resource, which no resource of the configuration has.
+        expect(DLI_PACKAGES_DECLARED_BY).toBe(tf.removed.find((r: any) => r.from.includes("_content_")).from);
+        expect(resources(tf).map(([a]) => a)).not.toContain(DLI_PACKAGES_DECLARED_BY);
       }
     }
   });

@@ -61,6 +61,8 @@ describe.each(TYPES)("PackageGroupRemoval (%s)", (resourceType) => {
               DLI_PACKAGES_REGION: `\${self.${attr}.region}`,
               DLI_PACKAGES_PROJECT_ID: `\${self.${attr}.project_id}`,
               DLI_PACKAGES_ENDPOINT: `\${self.${attr}.endpoint}`,
+              DLI_PACKAGES_STACK_DIR: "${path.module}",
+              DLI_PACKAGES_DECLARED_BY: content.from,
             },
           },
         },

@@ -4,6 +4,9 @@
  * read must show the group gone.
  */
 import { listNames } from "../../contract/bounded-text";
+import { DECLARATION_ENV } from "../../contract/declarations";
+import { configurationDeclarations } from "../configuration-declarations";
+import { describeDeclaration, otherOwnerOf } from "../handover";
 import { identityFromEnvironment, PackageGroupIdentity } from "../../contract/environment";
 import { createProgress, Progress } from "../progress";
 import { openSession } from "../session";
@@ -17,6 +20,11 @@ group, region, optional project id and endpoint). A package already gone (404) a
 that does not exist count as deleted, so running it twice is safe. It exits 0 only once a
 read shows the group gone (another writer uploading meanwhile makes it exit 1).
 
+As a provisioner (DLI_PACKAGES_DECLARED_BY and DLI_PACKAGES_STACK_DIR set by the synthesized
+stack) it first reads the stack's cdk.tf.json: when another package-group resource of the
+configuration being applied declares the same group (a group handed from one construct to
+another), it leaves the group to that resource's upload-group and makes no request.
+
 Credentials, endpoints and project as for upload-group (see dli-packages upload-group --help).
 Exit codes: 0 done, 1 failed, 2 usage or configuration.`;
 
@@ -24,7 +32,30 @@ export async function deleteGroup(env: NodeJS.ProcessEnv, progress?: Progress): 
   const parsed = identityFromEnvironment(env);
   if (!parsed.ok) throw specProblemsError(parsed.problems);
   const identity = parsed.identity;
-  await deleteGroupByIdentity(identity, env, progress ?? createProgress(`delete-group ${identity.kind} group=${identity.group}`));
+  const log = progress ?? createProgress(`delete-group ${identity.kind} group=${identity.group}`);
+  if (leftToAnotherOwner(identity, env, log)) return;
+  await deleteGroupByIdentity(identity, env, log);
+}
+
+/**
+ * Run as a provisioner (DLI_PACKAGES_DECLARED_BY set): when the configuration being applied
+ * declares the group through another resource, that resource's upload-group owns it now:
+ * leave it, say so, make no request (docs/design-notes.md, "Handing a group over").
+ */
+function leftToAnotherOwner(identity: PackageGroupIdentity, env: NodeJS.ProcessEnv, log: Progress): boolean {
+  const declaredBy = env[DECLARATION_ENV.declaredBy];
+  if (declaredBy === undefined) return false;
+  const declarations = configurationDeclarations(env[DECLARATION_ENV.stackDir] || ".");
+  const owner = otherOwnerOf(identity, declarations, declaredBy, env);
+  if (!owner) return false;
+  const where = describeDeclaration(owner.declaration);
+  log.step(
+    owner.certain
+      ? `left to ${where}: the configuration being applied declares group ${identity.group} there, and its upload-group makes the group exactly its spec · nothing deleted, 0 API calls`
+      : `left to ${where}: it declares group ${identity.group} in region ${identity.region} and its ${owner.unknown.join(" and ")} may be this group's (only known at apply time) · nothing deleted, 0 API calls; ` +
+          `if it is another group, delete this one with: dli-packages delete-group --group ${identity.group} --region ${identity.region}${identity.projectId ? ` --project-id ${identity.projectId}` : ""}`,
+  );
+  return true;
 }
 
 /** What {@link deleteGroupByIdentity} did. */

@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startEmulator, RunningEmulator } from "../../../lib/emulator";
-import { synthStack } from "./stacks";
+import { synthApp, synthStack } from "./stacks";
 import { startTerraform, StartedTerraform, terraform, TerraformRun } from "./terraform";
 
 const BUNDLE = join(__dirname, "..", "..", "..", "dist", "runtime", "dli-packages.js");
@@ -43,8 +43,19 @@ export class TerraformSession {
     this.stackDir = synthStack(this.outdir, "e2e", declare);
   }
 
-  async run(args: string[]): Promise<TerraformRun> {
-    const result = await terraform(this.stackDir, args, this.env());
+  /** The synth output directory (`stacks/<name>` below it). */
+  stackDirRoot(): string {
+    return this.outdir;
+  }
+
+  /** Several stacks of one App (cross-stack scenarios); `run`/`apply` take a stack directory from it via `in`. */
+  synthApp(stacks: Record<string, (stack: TerraformStack) => void>): Record<string, string> {
+    return synthApp(this.outdir, stacks);
+  }
+
+  /** `terraform <args>` in `stackDir` (default: the last `synth`'s). */
+  async run(args: string[], stackDir = this.stackDir): Promise<TerraformRun> {
+    const result = await terraform(stackDir, args, this.env());
     this.outputs.push(result.output);
     return result;
   }

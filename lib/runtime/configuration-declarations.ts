@@ -1,0 +1,79 @@
+/**
+ * The package groups the configuration being applied declares, as a destroy-time
+ * `delete-group` sees them (docs/design-notes.md, "Handing a group over"): the content
+ * resources of the stack's own `cdk.tf.json` (DLI_PACKAGES_STACK_DIR, i.e. `${path.module}`,
+ * the directory Terraform runs in) and the groups of the App's other stacks recorded under its
+ * `"//"` key. Values only known at apply time are kept as UNKNOWN_VALUE.
+ */
+import { readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { renderValue } from "../contract/bounded-text";
+import { CONFIGURATION_FILE, DECLARATION_ENV, OTHER_STACKS_KEY, UNKNOWN_VALUE } from "../contract/declarations";
+import { TRIGGER_KEYS } from "../contract/spec";
+import { contentResources } from "./declared-groups";
+import { ConfigError } from "./errors";
+
+/** One package-group resource of the configuration. */
+export interface Declaration {
+  /** Terraform address of its content resource. */
+  readonly address: string;
+  /** The other stack it is in; absent for the stack being applied. */
+  readonly stack?: string;
+  readonly group: string;
+  readonly region: string;
+  /** Absent: resolved at apply time; UNKNOWN_VALUE: a Terraform reference. */
+  readonly projectId?: string;
+  /** Absent: the region's default (or HW_DLI_ENDPOINT); UNKNOWN_VALUE: a Terraform reference. */
+  readonly endpoint?: string;
+}
+
+/** A synthesized stack far beyond any real one (1,000 groups are ~3 MB): refused, not read. */
+const MAX_CONFIGURATION_BYTES = 256 * 1024 * 1024;
+
+/** Reads `<stackDir>/cdk.tf.json`; throws a ConfigError that says where and what to do. */
+export function configurationDeclarations(stackDir: string): Declaration[] {
+  const file = join(stackDir, CONFIGURATION_FILE);
+  let json: unknown;
+  try {
+    const stat = statSync(file);
+    if (!stat.isFile()) throw new Error("not a regular file");
+    if (stat.size > MAX_CONFIGURATION_BYTES) throw new Error(`${stat.size} bytes, more than any synthesized stack`);
+    json = JSON.parse(readFileSync(file, "utf8"));
+  } catch (error) {
+    throw new ConfigError(
+      `cannot read the configuration ${renderValue(file)} (${DECLARATION_ENV.stackDir}): ${(error as Error).message}; ` +
+        `delete-group reads it to leave a group that another resource now declares to that resource: run terraform in the synthesized stack directory (cdktf.out/stacks/<stack>) with its ${CONFIGURATION_FILE}`,
+    );
+  }
+  return [...ownStackDeclarations(json), ...otherStackDeclarations(json)];
+}
+
+function text(value: unknown): string | undefined {
+  if (typeof value !== "string" || value === "") return undefined;
+  return value.includes("${") ? UNKNOWN_VALUE : value;
+}
+
+function ownStackDeclarations(json: unknown): Declaration[] {
+  return contentResources(json).map(({ address, triggers }) => ({
+    address,
+    group: String(triggers[TRIGGER_KEYS.group]),
+    region: String(triggers[TRIGGER_KEYS.region] ?? ""),
+    projectId: text(triggers[TRIGGER_KEYS.projectId]),
+    endpoint: text(triggers[TRIGGER_KEYS.endpoint]),
+  }));
+}
+
+function otherStackDeclarations(json: unknown): Declaration[] {
+  const entries = (json as { "//"?: Record<string, unknown> } | null)?.["//"]?.[OTHER_STACKS_KEY];
+  if (!Array.isArray(entries)) return [];
+  return entries
+    .filter((e): e is Record<string, unknown> => !!e && typeof e === "object" && typeof e.group === "string" && typeof e.address === "string")
+    .map((e) => ({
+      address: String(e.address),
+      stack: String(e.stack ?? ""),
+      group: String(e.group),
+      region: String(e.region ?? ""),
+      projectId: text(e.projectId),
+      endpoint: text(e.endpoint),
+    }));
+}
