@@ -1,11 +1,10 @@
 /**
  * `dli-packages`: the apply-time CLI (design.md §4). Terraform provisioners run
  * `node dli-packages.js upload-group` / `delete-group`; `ls` (and `diff`) are for people.
- * Commands are loaded lazily: `--help` and usage errors never load undici.
+ * Commands are loaded lazily: `--help` and usage errors never load the HTTP client or crypto.
  * Exit codes (contract EXIT_CODES): 0 ok, 1 operation failed, 2 usage or configuration.
  */
 import { parseArgs } from "node:util";
-import { setFlagsFromString } from "node:v8";
 import { boundedLine } from "../contract/bounded-text";
 import { EXIT_CODES } from "../contract/spec";
 import { ConfigError, exitCodeOf, oneLine } from "./errors";
@@ -117,11 +116,6 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
 }
 
 if (require.main === module) {
-  // undici parses HTTP with llhttp compiled to WebAssembly. V8 tiers hot wasm functions up with
-  // TurboFan on background threads, and process exit waits for those compile jobs: ~250 ms on
-  // a 2-CPU CI machine, longer than the whole upload-group run. A handful of requests gain
-  // nothing from optimized parsing, so this process stays on the baseline (Liftoff) tier.
-  setFlagsFromString("--liftoff-only");
   main(process.argv.slice(2), process.env).then(
     (code) => process.exit(code),
     () => process.exit(EXIT_CODES.operationFailed),

@@ -9,7 +9,7 @@ export interface Progress {
   step(message: string): void;
 }
 
-export function createProgress(context: string, write: (line: string) => void = (line) => process.stderr.write(line), now: () => number = () => performance.now()): Progress {
+export function createProgress(context: string, write: (line: string) => void = (line) => process.stderr.write(line), now: () => number = monotonicMs): Progress {
   const started = now();
   return {
     step(message: string) {
@@ -18,6 +18,11 @@ export function createProgress(context: string, write: (line: string) => void = 
       write(`${boundedLine(`dli-packages: [${seconds}s] ${context}: ${message}`)}\n`);
     },
   };
+}
+
+/** Milliseconds on a monotonic clock (the global `performance` would load perf_hooks at start-up). */
+function monotonicMs(): number {
+  return Number(process.hrtime.bigint()) / 1e6;
 }
 
 /** For commands whose stdout is the product (ls, diff): no step lines. */

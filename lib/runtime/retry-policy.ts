@@ -13,19 +13,12 @@ import { ConfigError } from "./errors";
 
 export const RETRY_STATUSES: readonly number[] = [429, 500, 502, 503, 504];
 
-/** undici / Node error codes for resets and timeouts. ENOTFOUND is absent on purpose: a wrong host stays wrong. */
-export const RETRY_ERROR_CODES: readonly string[] = [
-  "ECONNRESET",
-  "ECONNREFUSED",
-  "EPIPE",
-  "ETIMEDOUT",
-  "EAI_AGAIN",
-  "UND_ERR_SOCKET",
-  "UND_ERR_CONNECT_TIMEOUT",
-  "UND_ERR_HEADERS_TIMEOUT",
-  "UND_ERR_BODY_TIMEOUT",
-  "UND_ERR_CLOSED",
-];
+/**
+ * Node's error codes for resets, refusals and timeouts (ETIMEDOUT is also what the transport
+ * reports when no answer came within the request timeout). ENOTFOUND is absent on purpose: a
+ * wrong host stays wrong.
+ */
+export const RETRY_ERROR_CODES: readonly string[] = ["ECONNRESET", "ECONNREFUSED", "EPIPE", "ETIMEDOUT", "EAI_AGAIN"];
 
 export interface RetryBounds {
   /** Attempts per request, the first included. */

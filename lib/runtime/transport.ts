@@ -1,20 +1,23 @@
 /**
- * HTTP for every runtime call: one keep-alive undici Agent per process, composed as
- *   retry interceptor → pacing interceptor → signing interceptor → Agent
- * so undici's RetryHandler re-dispatches through the pacer and the signer: every attempt,
- * first or retry, waits for the process's pacing slot (pacer.ts: the requests of one process
- * slow down together when throttled) and then carries a fresh X-Sdk-Date and signature (APIG
- * rejects dates >15 min off, dli-api.md §4.1 step 1; a long wait must not reuse a stale one).
- * The retry decision and delays are our own `retry` function (retry-policy.ts): undici's
- * default has no jitter, no total-time bound, and spends its attempt budget on 429s.
+ * HTTP for every runtime call: Node's own `http`/`https` client with one keep-alive Agent per
+ * process, and one loop per request:
+ *   wait for the process's pacing slot → sign → send → answer, or decide about a retry
+ * so every attempt, first or retry, waits for the process's pacing slot (pacer.ts: the requests
+ * of one process slow down together when throttled) and carries a fresh X-Sdk-Date and
+ * signature (APIG rejects dates >15 min off, dli-api.md §4.1 step 1; a long wait must not reuse
+ * a stale one). The retry decision and delays are our own `decideRetry` (retry-policy.ts).
+ *
+ * Why not undici (which this used until issue 17): a provisioner process sends a handful of
+ * requests and exits, so its start-up is its cost. Loading undici's dispatcher graph and
+ * compiling its WebAssembly HTTP parser took about as long as Node's own start-up (CPU profile
+ * of `upload-group` against the loopback emulator, bench/runtime.bench.mjs); `node:http` is
+ * part of Node's snapshot and parses with the built-in llhttp.
  */
-import type { Dispatcher } from "undici";
-import Agent from "undici/lib/dispatcher/agent";
-import retryInterceptor from "undici/lib/interceptor/retry";
+import type { Agent as HttpAgent, ClientRequest, IncomingMessage, RequestOptions } from "node:http";
 import { Credentials } from "./credentials";
 import { ApiError, ResponseShapeError, TransportError } from "./errors";
 import { DEFAULT_PACER_SETTINGS, Pacer } from "./pacer";
-import { decideRetry, RETRY_ERROR_CODES, RETRY_STATUSES, retryAfterMs, RetryBounds } from "./retry-policy";
+import { decideRetry, RETRY_STATUSES, retryAfterMs, RetryBounds } from "./retry-policy";
 import { buildQuery } from "./signer";
 
 export interface HttpRequest {
@@ -58,10 +61,11 @@ export type RetryListener = (event: {
 
 const USER_AGENT = "cdktf-dli-packages-runtime/0.1";
 
-/** Seams for tests that pin exact retry sequences (undici MockAgent, a stepping clock). */
+/** The error code of an attempt that got no answer within the request timeout (retried). */
+export const TIMEOUT_CODE = "ETIMEDOUT";
+
+/** Seams for tests that pin exact retry sequences (a stepping clock, no jitter). */
 export interface TransportSeams {
-  /** @default one keep-alive Agent with the bounds' timeouts */
-  readonly dispatcher?: Dispatcher;
   /** Clock for X-Sdk-Date. @default new Date() */
   readonly clock?: () => Date;
   /** Jitter source. @default Math.random */
@@ -70,161 +74,145 @@ export interface TransportSeams {
   readonly pacer?: Pacer;
 }
 
-export function createTransport(credentials: Credentials, bounds: RetryBounds, onRetry?: RetryListener, seams: TransportSeams = {}): Transport {
-  const agent =
-    seams.dispatcher ??
-    new Agent({
-      keepAliveTimeout: 10_000,
-      connect: { timeout: bounds.requestTimeoutMs },
-      headersTimeout: bounds.requestTimeoutMs,
-      bodyTimeout: bounds.requestTimeoutMs,
-    });
-  const clock = seams.clock ?? (() => new Date());
+/** One answer, read whole. */
+interface Answer {
+  readonly status: number;
+  readonly headers: Record<string, string | string[] | undefined>;
+  readonly text: string;
+}
 
-  // Runs once per attempt (the retry interceptor sits outside it): sign what is about to go out.
-  const signing = (dispatch: Dispatcher["dispatch"]): Dispatcher["dispatch"] =>
-    function sign(opts, handler) {
-      const [path, query = ""] = String(opts.path).split("?", 2);
-      const headers = credentials.authorize({
-        method: opts.method,
-        path,
-        query,
-        headers: (opts.headers ?? {}) as Record<string, string>,
-        body: typeof opts.body === "string" ? opts.body : undefined,
-        projectId: (opts as { projectId?: string }).projectId,
-      }, clock());
-      return dispatch({ ...opts, headers }, handler);
-    };
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export function createTransport(credentials: Credentials, bounds: RetryBounds, onRetry?: RetryListener, seams: TransportSeams = {}): Transport {
+  const clock = seams.clock ?? (() => new Date());
   const pacer =
     seams.pacer ??
     new Pacer({ ...DEFAULT_PACER_SETTINGS, firstIntervalMs: Math.min(DEFAULT_PACER_SETTINGS.firstIntervalMs, bounds.maxDelayMs), maxIntervalMs: bounds.maxDelayMs }, Date.now, seams.random);
+  // One keep-alive Agent per scheme, created on first use (an http-only run never loads TLS).
+  // An idle socket is closed after 10 s, or before the server's own Keep-Alive timeout when
+  // it sends one (Node's Agent reads the hint).
+  const agents = new Map<string, { agent: HttpAgent; request: (options: RequestOptions) => ClientRequest }>();
+  const client = (protocol: string) => {
+    let entry = agents.get(protocol);
+    if (!entry) {
+      const module = (protocol === "https:" ? require("node:https") : require("node:http")) as typeof import("node:http");
+      const agent = new module.Agent({ keepAlive: true, timeout: 10_000 });
+      entry = { agent, request: (options) => module.request(options) };
+      agents.set(protocol, entry);
+    }
+    return entry;
+  };
 
-  // Runs once per attempt, outside the signer: hold the attempt until the process's next slot.
-  // Deferred dispatch as undici's own dns interceptor does it (errors go to onResponseError).
-  const pacing = (dispatch: Dispatcher["dispatch"]): Dispatcher["dispatch"] =>
-    function paced(opts, handler) {
-      const waitMs = pacer.reserve();
-      if (waitMs <= 0) return dispatch(opts, handler);
-      setTimeout(() => {
-        try {
-          dispatch(opts, handler);
-        } catch (error) {
-          (handler as Dispatcher.DispatchHandler).onResponseError?.(null as never, error as Error);
-        }
-      }, waitMs);
-      return true;
-    };
-  const dispatcher = agent.compose(signing, pacing, retryInterceptor({}));
+  /** One attempt: resolves with the whole answer, rejects with the socket's error (or a timeout). */
+  const attempt = (endpoint: URL, method: string, path: string, headers: Record<string, string>, body: string | undefined): Promise<Answer> =>
+    new Promise((resolve, reject) => {
+      const { agent, request } = client(endpoint.protocol);
+      const req = request({
+        agent,
+        protocol: endpoint.protocol,
+        hostname: endpoint.hostname.replace(/^\[(.*)\]$/, "$1"),
+        port: endpoint.port || undefined,
+        method,
+        path,
+        headers,
+        timeout: bounds.requestTimeoutMs,
+      });
+      req.on("timeout", () => {
+        const error = new Error(`no answer within ${bounds.requestTimeoutMs} ms (DLI_PACKAGES_REQUEST_TIMEOUT_MS)`) as Error & { code: string };
+        error.code = TIMEOUT_CODE;
+        req.destroy(error);
+      });
+      req.on("error", reject);
+      req.on("response", (res: IncomingMessage) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (chunk: Buffer) => chunks.push(chunk));
+        res.on("error", reject);
+        res.on("aborted", () => reject(Object.assign(new Error("the connection closed before the answer was complete"), { code: "ECONNRESET" })));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString("utf8") }));
+      });
+      req.end(body);
+    });
 
   return {
     async send(endpoint, request) {
       const base = endpoint.pathname.replace(/\/+$/, "");
       const query = request.query ? buildQuery(request.query) : "";
       const path = base + request.path + (query ? `?${query}` : "");
+      const bare = path.split("?")[0];
       const body = request.json === undefined ? undefined : JSON.stringify(request.json);
+      const unsigned: Record<string, string> = { host: endpoint.host, "user-agent": USER_AGENT, "content-type": "application/json" };
       const started = Date.now();
       let retries = 0;
       let faultRetries = 0;
-      // Per-request retry options: our decision function, every method allowed (POST included:
-      // a same-name group upload replaces the group (dli-api.md §1.1, §5), and under merge
-      // semantics re-sending the same paths yields the same packages; converge() then removes
-      // anything extra. DELETE is safe: a repeated one answers 404, which means "already deleted").
-      const retryOptions = {
-        throwOnError: false,
-        methods: ["GET", "POST", "DELETE", "PUT"],
-        statusCodes: [...RETRY_STATUSES],
-        errorCodes: [...RETRY_ERROR_CODES],
-        retry(err: Error & { statusCode?: number; code?: string; headers?: Record<string, string | string[]> }, _context: unknown, callback: (err?: Error | null) => void) {
-          const status = err.code === "UND_ERR_REQ_RETRY" || err.statusCode !== undefined ? err.statusCode : undefined;
-          const throttled = status === 429;
-          // Throttling slows the whole process (Retry-After, when sent, pauses it that long).
-          if (throttled) pacer.throttled(retryAfterMs(err.headers?.["retry-after"]));
-          else pacer.answered();
-          const decision = decideRetry(
-            {
-              status,
-              code: status === undefined ? err.code : undefined,
-              retryAfter: err.headers?.["retry-after"],
-              attempts: faultRetries + 1,
-              throttleDelayMs: throttled ? pacer.pendingDelay() : undefined,
-              elapsedMs: Date.now() - started,
-            },
-            bounds,
-            seams.random,
-          );
-          if (!decision.retry) return callback(err);
-          retries++;
-          if (!throttled) faultRetries++;
-          onRetry?.({
-            method: request.method,
-            path: path.split("?")[0],
-            attempt: faultRetries + 1,
-            delayMs: decision.delayMs,
-            cause: status !== undefined ? `HTTP ${status}` : (err.code ?? err.message),
-            throttled,
-            pacingMs: pacer.intervalMs,
-          });
-          // A 429's wait is the pacer's: the re-dispatch waits for the process's next slot.
-          // A zero delay (full jitter can draw 0) answers synchronously: no timer needed, and
-          // MockAgent, which does not honour pause(), then sees the retry decision in time.
-          if (throttled || decision.delayMs === 0) callback(null);
-          else setTimeout(() => callback(null), decision.delayMs);
-        },
-      };
-      const headers: Record<string, string> = { host: endpoint.host, "user-agent": USER_AGENT, "content-type": "application/json" };
-      try {
-        const response = await dispatchOnce(dispatcher, {
-          origin: endpoint.origin,
-          path,
+      // Every method is retried (POST included: a same-name group upload replaces the group
+      // (dli-api.md §1.1, §5), and under merge semantics re-sending the same paths yields the same
+      // packages; converge() then removes anything extra. DELETE is safe: a repeated one answers
+      // 404, which means "already deleted").
+      for (;;) {
+        const waitMs = pacer.reserve();
+        if (waitMs > 0) await sleep(waitMs);
+        // Signed per attempt: a fresh X-Sdk-Date every time.
+        const headers = credentials.authorize({ method: request.method, path: bare, query, headers: unsigned, body, projectId: request.projectId }, clock());
+        let answer: Answer | undefined;
+        let failure: (Error & { code?: string }) | undefined;
+        try {
+          answer = await attempt(endpoint, request.method, path, headers, body);
+        } catch (error) {
+          failure = error as Error & { code?: string };
+        }
+        const status = answer?.status;
+        const throttled = status === 429;
+        // Throttling slows the whole process (Retry-After, when sent, pauses it that long).
+        if (throttled) pacer.throttled(retryAfterMs(answer!.headers["retry-after"]));
+        else if (answer) pacer.answered();
+        if (answer && !RETRY_STATUSES.includes(answer.status)) return done(answer);
+        const decision = decideRetry(
+          {
+            status,
+            code: answer ? undefined : failure!.code,
+            retryAfter: answer?.headers["retry-after"],
+            attempts: faultRetries + 1,
+            throttleDelayMs: throttled ? pacer.pendingDelay() : undefined,
+            elapsedMs: Date.now() - started,
+          },
+          bounds,
+          seams.random,
+        );
+        if (!decision.retry) {
+          if (answer) return done(answer);
+          throw new TransportError(request.method, bare, failure!.code, failure!.message, retries + 1);
+        }
+        retries++;
+        if (!throttled) faultRetries++;
+        onRetry?.({
           method: request.method,
-          headers,
-          body,
-          projectId: request.projectId,
-          retryOptions,
-        } as Dispatcher.DispatchOptions);
-        // (a final 429 was already counted by the retry decision that gave up on it)
-        if (response.status !== 429) pacer.answered();
-        const requestId = headerValue(response.headers["x-request-id"]) ?? headerValue(response.headers["x-iam-trace-id"]);
-        return { ...response, requestId, attempts: retries + 1 };
-      } catch (error) {
-        const e = error as Error & { code?: string };
-        throw new TransportError(request.method, path.split("?")[0], e.code, e.message, retries + 1);
+          path: bare,
+          attempt: faultRetries + 1,
+          delayMs: decision.delayMs,
+          cause: status !== undefined ? `HTTP ${status}` : (failure!.code ?? failure!.message),
+          throttled,
+          pacingMs: pacer.intervalMs,
+        });
+        // A 429's wait is the pacer's: the next attempt waits for the process's next slot.
+        if (!throttled && decision.delayMs > 0) await sleep(decision.delayMs);
+      }
+
+      function done(answer: Answer): HttpResponse {
+        const requestId = headerValue(answer.headers["x-request-id"]) ?? headerValue(answer.headers["x-iam-trace-id"]);
+        return { ...answer, requestId, attempts: retries + 1 };
       }
     },
-    // destroy, not close: close() waits for idle keep-alive sockets to wind down (~250 ms on
-    // loopback), which is most of a short command's wall time; nothing is in flight here.
-    close: () => (seams.dispatcher ? seams.dispatcher.close() : agent.destroy()),
+    // destroy, not a graceful end: nothing is in flight here, and idle keep-alive sockets
+    // must not hold a short command open.
+    close: async () => {
+      for (const { agent } of agents.values()) agent.destroy();
+      agents.clear();
+    },
   };
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
-}
-
-/** Collect one answer through the new-style undici handler API (no `undici.request`: see undici-modules.d.ts). */
-function dispatchOnce(dispatcher: Dispatcher, options: Dispatcher.DispatchOptions): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string }> {
-  return new Promise((resolve, reject) => {
-    let status = 0;
-    let headers: Record<string, string | string[] | undefined> = {};
-    const chunks: Buffer[] = [];
-    dispatcher.dispatch(options, {
-      onRequestStart() {},
-      onResponseStart(_controller, statusCode, responseHeaders) {
-        status = statusCode;
-        headers = responseHeaders as Record<string, string | string[] | undefined>;
-        chunks.length = 0;
-      },
-      onResponseData(_controller, chunk) {
-        chunks.push(chunk);
-      },
-      onResponseEnd() {
-        resolve({ status, headers, text: Buffer.concat(chunks).toString("utf8") });
-      },
-      onResponseError(_controller, error) {
-        reject(error);
-      },
-    } as Dispatcher.DispatchHandler);
-  });
 }
 
 /** The error body shapes seen in the reference (dli-api.md §2, §4.3) plus Keystone's. */

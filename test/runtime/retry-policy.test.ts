@@ -13,7 +13,7 @@ test.each([400, 401, 403, 404, 409, 413, 501])("HTTP %i is never retried", (stat
   expect(decideRetry({ status, attempts: 1, elapsedMs: 0 }, bounds)).toEqual({ retry: false, reason: "not retryable" });
 });
 
-test.each(["ECONNRESET", "UND_ERR_SOCKET", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_CONNECT_TIMEOUT", "UND_ERR_BODY_TIMEOUT"])("%s is retried", (code) => {
+test.each(["ECONNRESET", "ECONNREFUSED", "EPIPE", "ETIMEDOUT", "EAI_AGAIN"])("%s is retried", (code) => {
   expect(decideRetry({ code, attempts: 1, elapsedMs: 0 }, bounds, () => 0).retry).toBe(true);
 });
 

@@ -1,31 +1,87 @@
 /**
- * Exact retry sequences, pinned with undici's MockAgent under the real transport (the
- * emulator covers real HTTP flows): every attempt is re-signed with a fresh X-Sdk-Date, the
- * body is re-sent, POST is retried, a 4xx is not. Jitter is pinned to 0: MockAgent delivers a
- * reply synchronously and ignores pause(), so the retry decision must not wait for a timer.
+ * Exact retry sequences, pinned against a scripted HTTP server on loopback under the real
+ * transport (the emulator covers whole flows): every attempt is re-signed with a fresh
+ * X-Sdk-Date, the body is re-sent, POST is retried, a 4xx is not. Jitter is pinned to 0.
  */
-import { MockAgent } from "undici";
+import { createServer, IncomingHttpHeaders, Server } from "node:http";
+import { AddressInfo } from "node:net";
 import { verifySignature } from "../../lib/emulator";
 import { credentialsFromEnvironment } from "../../lib/runtime/credentials";
 import { DEFAULT_RETRY_BOUNDS } from "../../lib/runtime/retry-policy";
 import { createTransport } from "../../lib/runtime/transport";
 
-const ORIGIN = "https://dli.cn-north-4.myhuaweicloud.com";
 const SK = "transport-test-sk";
 const bounds = { ...DEFAULT_RETRY_BOUNDS, maxAttempts: 4, baseMs: 1, maxDelayMs: 2 };
 
+type Reply = { statusCode: number; data: string; responseOptions?: { headers?: Record<string, string> } };
+type Script = { path: string; method: string; reply: (request: { headers: IncomingHttpHeaders; body: string; path: string }) => Reply; times: number };
+
+/** A loopback server answering each request from the first script entry with times left for its method and path. */
+class ScriptedServer {
+  readonly scripts: Script[] = [];
+  readonly server: Server;
+  origin = "";
+  constructor() {
+    this.server = createServer((req, res) => {
+      let body = "";
+      req.setEncoding("utf8");
+      req.on("data", (chunk: string) => (body += chunk));
+      req.on("end", () => {
+        const script = this.scripts.find((s) => s.method === req.method && s.path === req.url && s.times > 0);
+        if (!script) {
+          res.writeHead(599).end("no script");
+          return;
+        }
+        script.times--;
+        const reply = script.reply({ headers: req.headers, body, path: req.url! });
+        res.writeHead(reply.statusCode, reply.responseOptions?.headers ?? {}).end(reply.data);
+      });
+    });
+  }
+  async listen(): Promise<void> {
+    await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
+    this.origin = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+  /** Like MockAgent's pool.intercept(...).reply(...)[.times(n)]. */
+  intercept({ path, method }: { path: string; method: string }) {
+    return {
+      reply: (reply: Script["reply"] | number, data?: string, options?: Reply["responseOptions"]) => {
+        const script: Script = {
+          path,
+          method,
+          times: 1,
+          reply: typeof reply === "function" ? reply : () => ({ statusCode: reply, data: data ?? "", responseOptions: options }),
+        };
+        this.scripts.push(script);
+        return { times: (n: number) => void (script.times = n) };
+      },
+    };
+  }
+  close(): Promise<void> {
+    this.server.closeAllConnections();
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+let server: ScriptedServer;
+let ORIGIN: string;
+beforeEach(async () => {
+  server = new ScriptedServer();
+  await server.listen();
+  ORIGIN = server.origin;
+});
+afterEach(() => server.close());
+
 function setUp(retryBounds = bounds) {
-  const mock = new MockAgent();
-  mock.disableNetConnect();
   const seen: { headers: Record<string, string>; body: string; path: string }[] = [];
   let minute = 0;
   const clock = () => new Date(Date.UTC(2026, 0, 1, 0, minute++, 0));
-  const transport = createTransport(credentialsFromEnvironment({ HW_ACCESS_KEY: "AK", HW_SECRET_KEY: SK }), retryBounds, undefined, { dispatcher: mock, clock, random: () => 0 });
-  const record = (status: number, body: unknown, headers: Record<string, string> = {}) => (opts: any) => {
-    seen.push({ headers: { ...opts.headers }, body: String(opts.body), path: opts.path });
+  const transport = createTransport(credentialsFromEnvironment({ HW_ACCESS_KEY: "AK", HW_SECRET_KEY: SK }), retryBounds, undefined, { clock, random: () => 0 });
+  const record = (status: number, body: unknown, headers: Record<string, string> = {}) => (request: { headers: IncomingHttpHeaders; body: string; path: string }): Reply => {
+    seen.push({ headers: { ...(request.headers as Record<string, string>) }, body: request.body, path: request.path });
     return { statusCode: status, data: JSON.stringify(body), responseOptions: { headers: { "x-request-id": `req-${seen.length}`, ...headers } } };
   };
-  return { mock, seen, transport, record, pool: mock.get(ORIGIN) };
+  return { seen, transport, record, pool: server };
 }
 
 test("503, 429, then 201: three attempts, each freshly signed, same body, POST retried", async () => {
