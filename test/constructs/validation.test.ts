@@ -179,6 +179,7 @@ describe("tokens", () => {
     ["group", (v: TerraformVariable) => ({ group: v.stringValue })],
     ["region", (v: TerraformVariable) => ({ region: v.stringValue })],
     ["paths", (v: TerraformVariable) => ({ paths: v.listValue })],
+    ["paths[0]", (v: TerraformVariable) => ({ paths: [`${OBS}/${v.stringValue}`, `${OBS}/b.jar`] })],
     ["paths[1]", (v: TerraformVariable) => ({ paths: [`${OBS}/a.jar`, `${OBS}/${v.stringValue}`] })],
     ["waitTimeout", (v: TerraformVariable) => ({ waitTimeout: v.numberValue })],
     ["removalPolicy", (v: TerraformVariable) => ({ removalPolicy: v.stringValue as RemovalPolicy })],

@@ -1,4 +1,7 @@
-import { checkObsPath } from "../../lib/contract";
+/** The shared spec rules, called directly: each boundary and branch a mutation run showed untested. */
+import { checkObsPath, checkPaths, checkRegion, MAX_ENVIRONMENT_STRING_BYTES, pathsEnvironmentBytes } from "../../lib/contract";
+
+const HOST = "https://bkt.obs.cn-north-4.myhuaweicloud.com";
 
 describe("OBS path rules", () => {
   test.each([
@@ -12,5 +15,62 @@ describe("OBS path rules", () => {
 
   test("a valid virtual-hosted URL passes", () => {
     expect(checkObsPath("https://bkt.obs.cn-north-4.myhuaweicloud.com/jobs/a.jar", 0)).toEqual([]);
+  });
+
+  // The URL parser reports an empty query or fragment as "": the raw text decides.
+  test.each([
+    [`${HOST}/a.jar?`, "remove the query string"],
+    [`${HOST}/a.jar?v=1`, "remove the query string"],
+    [`${HOST}/a.jar#`, "remove the fragment"],
+    [`${HOST}/a.jar#top`, "remove the fragment"],
+  ])("%s: %s", (path, rule) => {
+    expect(checkObsPath(path, 3)).toEqual([{ field: "paths[3]", value: path, rule: expect.stringContaining(rule) }]);
+  });
+
+  test.each([
+    ["a user name alone", "https://user@bkt.obs.cn-north-4.myhuaweicloud.com/a.jar"],
+    ["a password alone", "https://:secret@bkt.obs.cn-north-4.myhuaweicloud.com/a.jar"],
+    ["user and password", "https://user:secret@bkt.obs.cn-north-4.myhuaweicloud.com/a.jar"],
+    ["a port", "https://bkt.obs.cn-north-4.myhuaweicloud.com:8443/a.jar"],
+  ])("%s is refused: no user info or port", (_what, path) => {
+    expect(checkObsPath(path, 0)).toEqual([{ field: "paths[0]", value: path, rule: expect.stringContaining("no user info or port") }]);
+  });
+});
+
+describe("the path list fits in one environment string", () => {
+  /** Paths whose DLI_PACKAGES_PATHS string is exactly `bytes` long (NUL included). */
+  function pathsOfBytes(bytes: number): string[] {
+    const paths = Array.from({ length: 900 }, (_, i) => `${HOST}/jobs/package-${String(i).padStart(5, "0")}.jar`);
+    const short = bytes - pathsEnvironmentBytes(paths);
+    expect(short).toBeGreaterThan(0);
+    // the rest as folders of 100 characters and a package name of 5–104
+    const rest = short - `,"${HOST}/"`.length;
+    const folders = Math.floor((rest - 5) / 100);
+    paths.push(`${HOST}/${`${"d".repeat(99)}/`.repeat(folders)}${"n".repeat(rest - 100 * folders - 4)}.jar`);
+    expect(pathsEnvironmentBytes(paths)).toBe(bytes);
+    return paths;
+  }
+
+  test(`exactly ${MAX_ENVIRONMENT_STRING_BYTES} bytes pass; one byte more is refused with the size`, () => {
+    expect(checkPaths(pathsOfBytes(MAX_ENVIRONMENT_STRING_BYTES))).toEqual([]);
+    const over = pathsOfBytes(MAX_ENVIRONMENT_STRING_BYTES + 1);
+    expect(checkPaths(over)).toEqual([
+      { field: "paths", value: `901 paths, ${MAX_ENVIRONMENT_STRING_BYTES + 1} bytes as DLI_PACKAGES_PATHS`, rule: expect.stringContaining("at most 131072 bytes") },
+    ]);
+  });
+
+  test("the size counts bytes, not characters: NAME=JSON plus the NUL", () => {
+    expect(pathsEnvironmentBytes(["é"])).toBe(`DLI_PACKAGES_PATHS=["é"]`.length + 1 + 1);
+  });
+});
+
+describe("region", () => {
+  // "cn-" + letters + "-1": a region id that is one DNS label of dli.{region}.… only up to 63 characters
+  const regionOf = (length: number) => `cn-${"a".repeat(length - 5)}-1`;
+
+  test("63 characters pass, 64 are refused", () => {
+    expect(regionOf(63)).toHaveLength(63);
+    expect(checkRegion(regionOf(63))).toEqual([]);
+    expect(checkRegion(regionOf(64))).toEqual([{ field: "region", value: regionOf(64), rule: expect.stringContaining("region id") }]);
   });
 });

@@ -178,3 +178,26 @@ describe.each(["overwrite", "merge"] as const)("two writers, %s semantics", (sem
     expect(result.stderr).toMatch(new RegExp(`error: group ${group} changed while it was being converged: extra intruder\\.jar.* — .*one owner`));
   }, 30_000);
 });
+
+test("a declared package re-uploaded inside upload-group's converge (merge: UPLOADING again) makes it exit 1 naming it not READY", async () => {
+  // GIVEN a group holding three undeclared packages, merging uploads and DELETEs of 300 ms each
+  emulator.configure({ uploadSemantics: "merge", readyDelayMs: 0, faults: { routes: { DeleteJobResource: { latencyMs: 300 } } } });
+  const group = "reuploaded-inside-converge";
+  const project = emulator.env.HW_PROJECT_ID;
+  expect((await signedSend(emulator, json("POST", `/v2.0/${project}/resources/jars`, { paths: ["x", "y", "z"].map((n) => OBS(`${n}.jar`)), group }))).status).toBe(201);
+  emulator.clearRequests();
+  try {
+    // WHEN upload-group's own a.jar is READY and its converge DELETEs run, another writer uploads a.jar again (slowly)
+    const uploading = runCli(["upload-group"], fullEnv(emulator, { group, paths: [OBS("a.jar")] }));
+    while (!emulator.requests().some((r) => r.api === "DeleteJobResource")) await new Promise((resolve) => setTimeout(resolve, 5));
+    emulator.configure({ readyDelayMs: 60_000 });
+    expect((await signedSend(emulator, json("POST", `/v2.0/${project}/resources/jars`, { paths: [OBS("a.jar")], group }))).status).toBe(201);
+    const result = await uploading;
+    // THEN the declared package is not READY, and the line says so with its status
+    expect(finalState(group)).toEqual(["a.jar:UPLOADING"]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(new RegExp(`error: group ${group} changed while it was being converged: not READY a\\.jar \\(UPLOADING\\) — .*one owner`));
+  } finally {
+    emulator.configure({ readyDelayMs: 0 });
+  }
+}, 30_000);

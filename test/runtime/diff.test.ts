@@ -202,6 +202,41 @@ test("a whole group deleted in the console: state missing; --repair re-creates i
   expect(groupsOf(emulator)).toEqual({ gone: ["a.jar:READY"], kept: ["k.jar:READY"] });
 });
 
+test("a group left live but empty (its packages deleted, DLI keeping the group): state missing, like an absent group, with how many it declares", async () => {
+  emulator.configure({ keepEmptyGroups: true });
+  try {
+    await applied("emptied", ["a.jar", "b.jar"]);
+    await inConsole(async (c) => {
+      await c.deletePackage("a.jar", "emptied");
+      await c.deletePackage("b.jar", "emptied");
+    });
+    expect(emulator.groups().find((g) => g.group === "emptied")?.packages).toEqual([]);
+    const stack = synth("emptied", [spec("emptied", ["a.jar", "b.jar"])]);
+
+    const human = await runCli(["diff", stack], { ...emulator.env });
+    expect(human.code).toBe(2);
+    expect(human.stdout).toMatch(/^emptied \(jar, cn-north-4\) null_resource\.group0_content: DRIFT — group missing \(declares 2 packages\)$/m);
+    const found = await diffJson(stack);
+    expect(found.report.groups[0]).toMatchObject({ state: "missing", missing: ["a.jar", "b.jar"], extra: [], notReady: [] });
+    expect(found.report.totals).toMatchObject({ drift: 0, missing: 1 });
+  } finally {
+    emulator.configure({ keepEmptyGroups: false });
+  }
+});
+
+test("a declared package that is live but not READY (FAILED after a console upload): drift naming it with its status", async () => {
+  emulator.configure({ uploadSemantics: "merge", failPaths: ["broken.jar"] });
+  await applied("gatk", ["a.jar"]);
+  await inConsole((c) => c.uploadGroup("jar", "gatk", [OBS("broken.jar")]));
+  const stack = synth("not-ready", [spec("gatk", ["a.jar", "broken.jar"])]);
+
+  const human = await runCli(["diff", stack], { ...emulator.env });
+  expect(human.code).toBe(2);
+  expect(human.stdout).toMatch(/^gatk \(jar, cn-north-4\) null_resource\.group0_content: DRIFT — not READY: broken\.jar \(FAILED\)$/m);
+  const found = await diffJson(stack);
+  expect(found.report.groups[0]).toMatchObject({ state: "drift", missing: [], extra: [], notReady: ["broken.jar"] });
+});
+
 test("--repair that cannot succeed (the object is missing, package FAILED): exit 1 with the error in the report", async () => {
   emulator.configure({ failPaths: ["broken.jar"] });
   const stack = synth("repair-fails", [spec("broken", ["broken.jar"])]);
