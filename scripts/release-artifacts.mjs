@@ -1,0 +1,137 @@
+// `node scripts/release-artifacts.mjs <out dir> [--tag vX.Y.Z] [--publish-dry-run] [--languages-from <dir>]`
+//
+// Lays out what the release workflow publishes, in publib's layout, and checks it, so that a
+// release that would fail on the tag fails on a pull request instead (.ci/run runs it with
+// --publish-dry-run):
+//
+//   <out>/js/<name>-<version>.tgz   `npm pack` of the built repo (dist/ must be built; no scripts run)
+//   <out>/python/*.whl, <out>/java/**, <out>/dotnet/*.nupkg, <out>/go/**   the jsii language
+//                                    packages, copied from jsii-pacmak's output when it exists
+//                                    (package.json jsii.outdir, default dist/; or --languages-from)
+//   <out>/releasetag.txt, <out>/changelog.md   the tag and this version's CHANGELOG section
+//
+// Checks: the CHANGELOG has a section for the version (dated, under --tag), the tag names the
+// version, the tarball holds every file package.json points at (main, types, exports, bin) plus
+// README.md, CHANGELOG.md, every docs/ page and the diff-report schema, and nothing of the
+// repository's own (tests, sources, language packages); each language package names this
+// version; `npm publish --dry-run` of the tarball succeeds. Exit 0 when all hold, 1 with one
+// line per problem otherwise.
+import { execFileSync, spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { tag: { type: "string" }, "publish-dry-run": { type: "boolean", default: false }, "languages-from": { type: "string" } },
+});
+if (positionals.length !== 1) {
+  console.error("usage: node scripts/release-artifacts.mjs <out dir> [--tag vX.Y.Z] [--publish-dry-run] [--languages-from <dir>]");
+  process.exit(2);
+}
+const out = join(process.cwd(), positionals[0]);
+const manifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
+const { name, version } = manifest;
+const problems = [];
+const say = (line) => console.log(`release-artifacts: ${line}`);
+
+// The version, the tag and the CHANGELOG agree.
+const changelog = readFileSync(join(root, "CHANGELOG.md"), "utf8");
+const heading = new RegExp(`^## \\[${version.replace(/\./g, "\\.")}\\](?: - (\\S.*))?$`, "m").exec(changelog);
+if (!heading) problems.push(`CHANGELOG.md has no "## [${version}]" section for the version in package.json`);
+if (values.tag !== undefined) {
+  if (values.tag !== `v${version}`) problems.push(`tag ${values.tag} does not name the version in package.json (${version}): tag v${version}, or bump the version`);
+  if (heading && !/^\d{4}-\d{2}-\d{2}$/.test(heading[1] ?? "")) problems.push(`CHANGELOG.md: "## [${version}]" says "${heading[1] ?? ""}": give it the release date (YYYY-MM-DD) before tagging`);
+}
+const section = heading ? changelog.slice(heading.index).split(/^## \[/m)[1] : "";
+
+// The npm tarball.
+rmSync(out, { recursive: true, force: true });
+mkdirSync(join(out, "js"), { recursive: true });
+for (const built of ["dist/lib/index.js", "dist/runtime/dli-packages.js"]) {
+  if (!existsSync(join(root, built))) problems.push(`${built} is missing: run \`npm run build\` first`);
+}
+execFileSync(npm, ["pack", "--ignore-scripts", "--pack-destination", join(out, "js"), "--loglevel=error"], { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
+const tarballName = `${name.replace(/^@/, "").replace("/", "-")}-${version}.tgz`;
+const tarball = join(out, "js", tarballName);
+if (!existsSync(tarball)) problems.push(`npm pack wrote no ${tarballName}`);
+else {
+  const entries = new Set(execFileSync("tar", ["-tzf", tarball], { encoding: "utf8" }).split("\n").filter(Boolean).map((e) => e.replace(/^package\//, "")));
+  const pointedAt = [manifest.main, manifest.types, ...Object.values(manifest.bin ?? {})];
+  for (const target of Object.values(manifest.exports ?? {})) pointedAt.push(...(typeof target === "string" ? [target] : Object.values(target)));
+  const docs = readdirSync(join(root, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`);
+  const required = [...pointedAt.filter(Boolean).map((p) => p.replace(/^\.\//, "")), "package.json", "README.md", "CHANGELOG.md", ...docs, "schemas/diff-report.schema.json"];
+  for (const file of required) if (!entries.has(file)) problems.push(`the npm tarball lacks ${file}`);
+  const foreign = [...entries].filter((e) => /^(test|lib|bench|scripts|examples|\.ci|\.github|node_modules)\//.test(e) || /\.tsbuildinfo$|\.(whl|nupkg|jar)$/.test(e) || /^dist\/(js|python|java|dotnet|go)\//.test(e));
+  if (foreign.length > 0) problems.push(`the npm tarball holds files that are not the package's: ${foreign.slice(0, 5).join(", ")}${foreign.length > 5 ? ` … and ${foreign.length - 5} more` : ""}`);
+  say(`npm: ${relative(root, tarball)} (${entries.size} files, ${(statSync(tarball).size / 1024).toFixed(0)} KiB)`);
+}
+
+// The jsii language packages, where jsii-pacmak has produced them.
+const pacmakOut = values["languages-from"] !== undefined ? join(process.cwd(), values["languages-from"]) : join(root, manifest.jsii?.outdir ?? "dist");
+const targets = Object.keys(manifest.jsii?.targets ?? {});
+const LANGUAGES = {
+  python: { dir: "python", find: (dir) => files(dir).filter((f) => f.endsWith(".whl")), versionOf: wheelVersion },
+  java: { dir: "java", find: (dir) => files(dir).filter((f) => f.endsWith(".pom")), versionOf: (f) => /<version>([^<]+)<\/version>/.exec(readFileSync(f, "utf8").replace(/<parent>[\s\S]*?<\/parent>/, ""))?.[1] },
+  dotnet: { dir: "dotnet", find: (dir) => files(dir).filter((f) => f.endsWith(".nupkg") && !f.endsWith(".symbols.nupkg")), versionOf: nupkgVersion },
+  go: { dir: "go", find: (dir) => files(dir).filter((f) => f.endsWith("go.mod")), versionOf: (f) => (existsSync(join(dirname(f), "version")) ? readFileSync(join(dirname(f), "version"), "utf8").trim() : undefined) },
+};
+for (const [language, { dir, find, versionOf }] of Object.entries(LANGUAGES)) {
+  const source = join(pacmakOut, dir);
+  const found = existsSync(source) ? find(source) : [];
+  if (found.length === 0) {
+    say(`${language}: ${targets.includes(language) ? `declared in package.json jsii.targets, not built here (no ${relative(root, source)}/; jsii-pacmak makes it)` : "no such jsii target"}`);
+    if (targets.includes(language) && values.tag !== undefined) problems.push(`${language}: jsii.targets declares it but ${relative(root, source)}/ holds no package: run jsii-pacmak before releasing`);
+    continue;
+  }
+  cpSync(source, join(out, dir), { recursive: true });
+  for (const file of found) {
+    const named = versionOf(file);
+    if (named !== version) problems.push(`${language}: ${relative(root, file)} is version ${named ?? "(none found)"}, not ${version}`);
+  }
+  say(`${language}: ${found.map((f) => relative(root, f)).join(", ")} (version ${version})`);
+}
+
+writeFileSync(join(out, "releasetag.txt"), `v${version}\n`);
+writeFileSync(join(out, "changelog.md"), section ? `## [${section}` : "");
+
+// The publish itself, without publishing.
+if (values["publish-dry-run"] && existsSync(tarball)) {
+  const run = spawnSync(npm, ["publish", "--dry-run", tarball], { cwd: out, encoding: "utf8", env: { ...process.env, npm_config_update_notifier: "false" } });
+  const output = `${run.stdout}${run.stderr}`;
+  if (run.status !== 0) problems.push(`npm publish --dry-run ${relative(root, tarball)} failed (exit ${run.status}): ${output.trim().split("\n").slice(-3).join(" / ")}`);
+  else if (!output.includes(`${name}@${version}`)) problems.push(`npm publish --dry-run did not name ${name}@${version}: ${output.trim().split("\n").slice(-1)[0]}`);
+  else say(`npm publish --dry-run: ${name}@${version} would be published`);
+}
+
+if (problems.length > 0) {
+  for (const problem of problems) console.error(`release-artifacts: ${problem}`);
+  process.exit(1);
+}
+say(`ok: ${relative(process.cwd(), out) || "."} holds the release of ${name}@${version}`);
+
+/** Every file under `dir`, recursively. */
+function files(dir) {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath ?? entry.path, entry.name));
+}
+
+/** `Version:` of a wheel's METADATA (PEP 440; the same string for a plain x.y.z). */
+function wheelVersion(file) {
+  const listing = execFileSync("unzip", ["-Z1", file], { encoding: "utf8" }).split("\n");
+  const metadata = listing.find((entry) => /\.dist-info\/METADATA$/.test(entry));
+  if (!metadata) return undefined;
+  return /^Version: (.+)$/m.exec(execFileSync("unzip", ["-p", file, metadata], { encoding: "utf8" }))?.[1]?.trim();
+}
+
+/** `<version>` of a .nupkg's .nuspec. */
+function nupkgVersion(file) {
+  const nuspec = execFileSync("unzip", ["-Z1", file], { encoding: "utf8" }).split("\n").find((entry) => entry.endsWith(".nuspec"));
+  if (!nuspec) return undefined;
+  return /<version>([^<]+)<\/version>/.exec(execFileSync("unzip", ["-p", file, nuspec], { encoding: "utf8" }))?.[1];
+}
