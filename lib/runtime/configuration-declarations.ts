@@ -40,8 +40,10 @@ export function configurationDeclarations(stackDir: string): Declaration[] {
     if (stat.size > MAX_CONFIGURATION_BYTES) throw new Error(`${stat.size} bytes, more than any synthesized stack`);
     json = JSON.parse(readFileSync(file, "utf8"));
   } catch (error) {
+    // The errno code, not the message: that repeats the (possibly hostile, uncut) path.
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     throw new ConfigError(
-      `cannot read the configuration ${renderValue(file)} (${DECLARATION_ENV.stackDir}): ${(error as Error).message}; ` +
+      `cannot read the configuration ${renderValue(file)} (${DECLARATION_ENV.stackDir}): ${reason}; ` +
         `delete-group reads it to leave a group that another resource now declares to that resource: run terraform in the synthesized stack directory (cdktf.out/stacks/<stack>) with its ${CONFIGURATION_FILE}`,
     );
   }

@@ -11,7 +11,7 @@
  */
 import { TerraformStack } from "cdktf";
 import { Construct } from "constructs";
-import { existsSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { FilePackageGroup, JarPackageGroup } from "../../lib";
 import { describeForEachResourceType } from "./support/resource-types";
@@ -228,6 +228,41 @@ describeForEachResourceType("handing a group over under real terraform, 20–250
       expect(session.live("gatk")).toEqual(ready("one.jar", "two.py"));
       expect(session.callsTo("DELETE")).toEqual([]);
     }
+  });
+
+  test("a stack applied by the previous release (no handover entries in its provisioners) plans no change and calls nothing after the upgrade", async () => {
+    fresh();
+    const stacks: Stacks = {
+      dli: (s) => {
+        file(s, "a", "gatk", ["one.jar"]);
+        jar(s, "b", "other", ["x.jar"]);
+      },
+    };
+    const dirs = session.synthApp(stacks);
+    // The previous release's JSON: the same resources without the two delete-group entries.
+    const configuration = join(dirs.dli, "cdk.tf.json");
+    const current = readFileSync(configuration, "utf8");
+    const previous = JSON.parse(current);
+    let stripped = 0;
+    for (const body of Object.values<any>(previous.resource[resourceType])) {
+      for (const provisioner of body.provisioner ?? []) {
+        const env = provisioner["local-exec"].environment;
+        if (env.DLI_PACKAGES_DECLARED_BY === undefined) continue;
+        delete env.DLI_PACKAGES_STACK_DIR;
+        delete env.DLI_PACKAGES_DECLARED_BY;
+        stripped++;
+      }
+    }
+    expect(stripped).toBe(2);
+    writeFileSync(configuration, JSON.stringify(previous, null, 2));
+    if (!existsSync(join(dirs.dli, ".terraform"))) expectSuccess(await session.run(["init", "-input=false"], dirs.dli));
+    expectSuccess(await session.run(["apply", "-auto-approve", "-input=false"], dirs.dli));
+    session.emulator.clearRequests();
+    session.synthApp(stacks); // the upgrade
+    expect(readFileSync(configuration, "utf8")).toEqual(current);
+    const plan = await session.run(["plan", "-detailed-exitcode", "-input=false"], dirs.dli);
+    expect(plan.code).toBe(0); // 0 = no changes (2 would be a diff)
+    await expectSettled(stacks);
   });
 
   test("no terraform output contains the secret key", () => {
