@@ -7,9 +7,8 @@
 import { AssetType, TerraformAsset, TerraformStack } from "./framework";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { RUNTIME_BUNDLE_FILE } from "../contract";
+import { RUNTIME_BUNDLE_FILE, RUNTIME_LAUNCHER_FILE } from "../contract";
 import { packageRootNotFoundError, runtimeBundleMissingError } from "./errors";
-import { NODE_GUARD } from "./node-guard";
 
 const PACKAGE_NAME = "cdktf-dli-packages";
 /** Construct id of the asset on the stack (also its folder under `assets/`). */
@@ -46,27 +45,46 @@ export function thisPackage(): PackageInfo {
 
 /** Absolute path of the bundled runtime CLI this package ships. */
 export function runtimeBundlePath(): string {
-  return join(thisPackage().root, "dist", "runtime", RUNTIME_BUNDLE_FILE);
+  return join(runtimeDirectory(), RUNTIME_BUNDLE_FILE);
 }
 
-/** The stack's runtime asset, created on first use. */
+/** The folder shipped as the asset: the bundle and its launcher, nothing else (scripts/bundle-runtime.mjs). */
+function runtimeDirectory(): string {
+  return join(thisPackage().root, "dist", "runtime");
+}
+
+/** The stack's runtime asset (a folder: bundle + launcher), created on first use. */
 export function runtimeAsset(stack: TerraformStack): TerraformAsset {
   const existing = stack.node.tryFindChild(RUNTIME_ASSET_ID);
   if (existing) return existing as TerraformAsset;
-  const bundle = runtimeBundlePath();
-  if (!existsSync(bundle)) throw runtimeBundleMissingError(bundle);
+  for (const file of [RUNTIME_BUNDLE_FILE, RUNTIME_LAUNCHER_FILE]) {
+    const path = join(runtimeDirectory(), file);
+    if (!existsSync(path)) throw runtimeBundleMissingError(path);
+  }
   return new TerraformAsset(stack, RUNTIME_ASSET_ID, {
-    path: bundle,
-    type: AssetType.FILE,
+    path: runtimeDirectory(),
+    type: AssetType.DIRECTORY,
     assetHash: thisPackage().version,
   });
 }
 
+const commands = new WeakMap<TerraformStack, Map<string, string>>();
+
 /**
- * The provisioner command for a runtime subcommand, relative to the stack directory
- * (`path.module`), so it is the same on every machine: the node guard, then `exec node` (the
- * shell is replaced, so signals reach the runtime as before).
+ * The provisioner command for a runtime subcommand: the launcher in the stack's asset, run by
+ * `/bin/sh` (no execute bit needed; Terraform's local-exec shell is `/bin/sh` too) and `exec`ed,
+ * so Terraform's signals reach the runtime. Relative to the stack directory (`path.module`,
+ * also under `terraform -chdir=…`), so it is the same on every machine:
+ * `exec /bin/sh "${path.module}/assets/DliPackagesRuntime/<version>/dli-packages.sh" upload-group`.
+ * Built once per stack and subcommand (a large stack has thousands of provisioners).
  */
 export function runtimeCommand(stack: TerraformStack, subcommand: string): string {
-  return `${NODE_GUARD}exec node "\${path.module}/${runtimeAsset(stack).path}" ${subcommand}`;
+  let byCommand = commands.get(stack);
+  if (!byCommand) commands.set(stack, (byCommand = new Map()));
+  let command = byCommand.get(subcommand);
+  if (command === undefined) {
+    command = `exec /bin/sh "\${path.module}/${runtimeAsset(stack).path}/${RUNTIME_LAUNCHER_FILE}" ${subcommand}`;
+    byCommand.set(subcommand, command);
+  }
+  return command;
 }

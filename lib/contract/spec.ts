@@ -135,6 +135,9 @@ export const PROVISIONER_COMMANDS = {
 /** File name of the bundled runtime CLI inside the stack's asset directory. */
 export const RUNTIME_BUNDLE_FILE = "dli-packages.js";
 
+/** File name of the POSIX `sh` launcher beside it (node guard, then `exec node` on the bundle). */
+export const RUNTIME_LAUNCHER_FILE = "dli-packages.sh";
+
 /**
  * The string form of each field, as stored in triggers and passed in environment variables.
  * Optional fields absent → empty string (null_resource triggers are map(string)).

@@ -8,7 +8,6 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FilePackageGroup, JarPackageGroup, PackageGroupRemoval, RemovalPolicy, ResourceType } from "../../lib";
-import { NODE_GUARD } from "../../lib/constructs/node-guard";
 import { props, resources, synth } from "./support/helpers";
 
 const TYPES = [ResourceType.NULL_RESOURCE, ResourceType.TERRAFORM_DATA];
@@ -53,7 +52,7 @@ describe.each(TYPES)("PackageGroupRemoval (%s)", (resourceType) => {
         {
           "local-exec": {
             when: "destroy",
-            command: `${NODE_GUARD}exec node "\${path.module}/assets/DliPackagesRuntime/0.2.0/dli-packages.js" delete-group`,
+            command: `exec /bin/sh "\${path.module}/assets/DliPackagesRuntime/0.2.0/dli-packages.sh" delete-group`,
             environment: {
               DLI_PACKAGES_SPEC_VERSION: `\${self.${attr}.spec_version}`,
               DLI_PACKAGES_KIND: `\${self.${attr}.kind}`,

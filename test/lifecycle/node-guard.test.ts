@@ -46,7 +46,11 @@ if (!probe.ok) console.warn(`node guard under real terraform skipped: ${probe.re
     const plan = await session.run(["plan", "-input=false"]);
     expect(plan.output).toMatch(/content\S* is tainted, so must be replaced/);
 
-    expectSuccess(await session.apply());
+    // The provisioner command is relative to path.module: it also runs when terraform is started
+    // from another directory with -chdir (as CI recipes and cdktf's own deploy do).
+    const elsewhere = await terraform(tmpdir(), [`-chdir=${session.stackDir}`, "apply", "-auto-approve", "-input=false"], session.env());
+    expectSuccess(elsewhere);
+    expect(elsewhere.output).toMatch(/Executing: \["\/bin\/sh" "-c" "exec \/bin\/sh \\"\.\/assets\/DliPackagesRuntime\/[^/]+\/dli-packages\.sh\\" upload-group"\]/);
     expect(session.live("reports")).toEqual(["a.csv:READY"]);
   });
 });

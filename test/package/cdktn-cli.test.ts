@@ -29,8 +29,8 @@ const DECLARED = [
   { name: "b.py", kind: "file", status: "READY", path: `${OBS}/jobs/b.py` },
 ];
 
-/** The runtime script a provisioner command runs: `exec node "${path.module}/<path>" …` (JSON-escaped quotes). */
-const RUNTIME_IN_COMMAND = /exec node \\"\$\{path\.module\}\/([^"\\]+\/dli-packages\.js)\\"/;
+/** The launcher a provisioner command runs: `exec /bin/sh "${path.module}/<path>" …` (JSON-escaped quotes). */
+const RUNTIME_IN_COMMAND = /exec \/bin\/sh \\"\$\{path\.module\}\/([^"\\]+\/dli-packages\.sh)\\"/;
 
 const terraformProbe = probeTerraform();
 const registry = probeRegistry();
@@ -116,10 +116,11 @@ describeWithCli("cdktn-cli 0.24 on Node >= 22.19: synth, deploy, re-deploy, dest
     const config = JSON.parse(readFileSync(join(stackDir, "cdk.tf.json"), "utf8"));
     expect(config["//"].metadata.version).toMatch(/^0\.24\./);
     expect(Object.keys(config.resource.terraform_data)).toHaveLength(2);
-    // The provisioners run the runtime bundle cdktn copied into the stack's assets.
+    // The provisioners run the launcher cdktn copied into the stack's assets, the bundle beside it.
     const commands = JSON.stringify(config.resource.terraform_data);
     expect(commands).toMatch(RUNTIME_IN_COMMAND);
     expect(existsSync(join(stackDir, RUNTIME_IN_COMMAND.exec(commands)![1]))).toBe(true);
+    expect(existsSync(join(stackDir, RUNTIME_IN_COMMAND.exec(commands)![1].replace(/\.sh$/, ".js")))).toBe(true);
   });
 
   test("cdktn deploy --auto-approve: the group is live with exactly the declared packages", async () => {
