@@ -214,6 +214,22 @@ describeForEachResourceType("handing a group over under real terraform, 20–250
     expect(session.emulator.groups()).toEqual([]);
   });
 
+  test("a kind change inside one construct: the upload of the group starts only after its delete has finished", async () => {
+    fresh();
+    expectApplied(await applyAll({ dli: (s) => file(s, "a", "gatk", ["one.jar", "two.py"]) }));
+    const after: Stacks = { dli: (s) => jar(s, "a", "gatk", ["one.jar"]) };
+    session.emulator.clearRequests();
+    const output = expectApplied(await applyAll(after));
+    expect(output).not.toMatch(/left to/);
+    const calls = session.emulator.requests().map((r) => `${r.method} ${r.path}?${r.query ?? ""}`);
+    const lastDelete = calls.map((c) => c.startsWith("DELETE")).lastIndexOf(true);
+    const firstUpload = calls.findIndex((c) => c.startsWith("POST"));
+    expect(lastDelete).toBeGreaterThanOrEqual(0);
+    expect(firstUpload).toBeGreaterThan(lastDelete);
+    expect(session.live("gatk")).toEqual(ready("one.jar"));
+    expect(session.emulator.groups().find((g) => g.group === "gatk")?.packages.map((p) => p.kind)).toEqual(["jar"]);
+  });
+
   test("address-only refactors (construct id renamed, moved under a new parent, moved to another stack) keep the group, with no delete", async () => {
     fresh();
     expectApplied(await applyAll({ one: (s) => file(s, "a", "gatk", ["one.jar", "two.py"]), two: () => undefined }));
