@@ -68,6 +68,16 @@ test("the README's exit-code table is the one in docs/cli.md", () => {
   expect(table(readDoc("README.md"))).toBe(table(readDoc("docs/cli.md")));
 });
 
+test("CHANGELOG.md: every entry is in a version's section, none hidden in a comment, and the version in package.json has one", () => {
+  const changelog = readDoc("CHANGELOG.md");
+  const comments = changelog.match(/<!--[\s\S]*?-->/g) ?? [];
+  for (const comment of comments) expect(comment).not.toMatch(/^\s*- /m);
+  const { version } = require("../../package.json") as { version: string };
+  expect(changelog).toMatch(new RegExp(`^## \\[${version.replace(/\./g, "\\.")}\\]`, "m"));
+  const beforeFirstVersion = changelog.replace(/<!--[\s\S]*?-->/g, "").split(/^## \[/m)[0];
+  expect(beforeFirstVersion).not.toMatch(/^\s*- /m);
+});
+
 describe("the checker can fail", () => {
   test("GitHub's slugs: code spans, punctuation and duplicates", () => {
     expect(githubSlug("Drift: `diff`, `--repair`, `--orphans`, delete by name")).toBe("drift-diff---repair---orphans-delete-by-name");
