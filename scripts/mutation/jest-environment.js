@@ -19,8 +19,8 @@
  * 4. Bail. Stryker's jest runner cannot make jest bail; once a test fails with a mutant active,
  *    every later test (and test file) of that mutant run is skipped: one failure kills it.
  *
- * It also records which test files cover which mutants (for ./test-sequencer.js) in
- * `.tmp/mutation-files.json` of the sandbox during the dry run.
+ * It also records which test files cover which mutants, and how long each file took, for
+ * ./test-sequencer.js in `.tmp/mutation-files.json` of the sandbox during the dry run.
  */
 const { TestEnvironment } = require("jest-environment-node");
 const { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } = require("node:fs");
@@ -33,8 +33,9 @@ const ORDERED = [/^test\/lifecycle\//];
 const ACTIVE = "__STRYKER_ACTIVE_MUTANT__";
 const COVERAGE_DIR = "__DLI_MUTANT_COVERAGE_DIR__";
 
-/** Test files → mutant ids they cover (dry run); shared by every environment of this process. */
+/** Mutant id → test files covering it, and test file → its dry-run time (ms); shared by every environment of this process. */
 const filesByMutant = {};
+const fileDurations = {};
 /** The mutant run that has already failed a test (bail). */
 let failedMutant;
 
@@ -113,6 +114,7 @@ class MutationEnvironment extends TestEnvironment {
         this.staticBefore = { ...(this.coverage?.static ?? {}) };
         break;
       case "run_start":
+        this.started = Date.now();
         if (active !== undefined && failedMutant === active) state.rootDescribeBlock.mode = "skip";
         break;
       case "test_start":
@@ -150,7 +152,8 @@ class MutationEnvironment extends TestEnvironment {
       }
     }
     mkdirSync(join(this.rootDir, ".tmp"), { recursive: true });
-    writeFileSync(join(this.rootDir, ".tmp", "mutation-files.json"), JSON.stringify(filesByMutant));
+    fileDurations[this.testFile] = Date.now() - this.started;
+    writeFileSync(join(this.rootDir, ".tmp", "mutation-files.json"), JSON.stringify({ filesByMutant, fileDurations }));
   }
 }
 

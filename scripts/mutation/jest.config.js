@@ -16,6 +16,8 @@ module.exports = {
   ...project,
   rootDir: join(__dirname, "..", ".."),
   testTimeout: base.testTimeout,
+  // lib/ too: jest's --findRelatedTests follows imports only through files of its roots (lib/index.ts → constructs → validate.ts)
+  roots: ["<rootDir>/test", "<rootDir>/lib"],
   testPathIgnorePatterns: ["/node_modules/", "<rootDir>/test/package/"],
   testEnvironment: join(__dirname, "jest-environment.js"),
   dependencyExtractor: join(__dirname, "dependency-extractor.js"),
