@@ -79,11 +79,3 @@ export function frameworkCoreMissingError(core: "cdktf" | "cdktn"): Error {
       `for ${core} run \`npm install ${install}\``,
   );
 }
-
-/** A cdktf app asked for `ResourceType.NULL_RESOURCE` without the optional peer @cdktf/provider-null installed. */
-export function nullProviderMissingError(packageName: string): Error {
-  return new Error(
-    `cdktf-dli-packages: ResourceType.NULL_RESOURCE needs ${packageName} in a cdktf app; ` +
-      `run \`npm install ${packageName}@^11\` or use resourceType: ResourceType.TERRAFORM_DATA`,
-  );
-}

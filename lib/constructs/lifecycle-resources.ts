@@ -9,7 +9,8 @@
  * credential is ever written: the runtime reads them from the environment Terraform inherits.
  */
 import { Construct } from "constructs";
-import { LocalExecProvisioner, nullProviderClasses, TerraformResource, TerraformStack } from "./framework";
+import { LocalExecProvisioner, TerraformResource, TerraformStack } from "./framework";
+import { NullResource } from "./null-classes";
 import {
   IDENTITY_FIELDS,
   PackageGroupSpec,
@@ -121,7 +122,7 @@ function lifecycleResource(
   const resource =
     resourceType === ResourceType.TERRAFORM_DATA
       ? new TerraformData(scope, id, { triggersReplace: triggers, ...common })
-      : new (nullProviderClasses().NullResource)(scope, id, { triggers, ...common });
+      : new NullResource(scope, id, { triggers, ...common });
   // Plain addresses in `resource.dependsOn` rather than the `dependsOn: [resource]` prop: cdktf turns each dependable into a
   // reference token that captures a stack trace, a sixth of synth time for 1,000 groups.
   // Same JSON (bench/synth.bench.mjs, snapshots).

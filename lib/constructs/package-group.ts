@@ -27,8 +27,6 @@ export class PackageGroup extends Construct {
   public readonly groupName: string;
   /** DLI package kind. */
   public readonly kind: PackageKind;
-  /** Package names (last path segment of each path), in declaration order. */
-  public readonly packageNames: readonly string[];
   /** Whether destroying the construct deletes the group. */
   public readonly removalPolicy: RemovalPolicy;
   /** Terraform resource type of the lifecycle resources. */
@@ -37,6 +35,7 @@ export class PackageGroup extends Construct {
   public readonly identityResource: TerraformResource;
   /** The content resource (replaced when anything in the spec changes; runs `upload-group`). */
   public readonly contentResource: TerraformResource;
+  private readonly names: string[];
 
   constructor(scope: Construct, id: string, props: PackageGroupProps) {
     super(scope, id);
@@ -45,17 +44,24 @@ export class PackageGroup extends Construct {
       const name = (new.target as { name?: string }).name || "PackageGroup";
       throw invalidPropsError(name, this.node.path, checked.problems);
     }
-    this.spec = checked.spec;
+    // The spec's paths are frozen: `paths` is a plain `string[]` in the jsii API (every language
+    // gets the same type), and a push into it must not make `spec` disagree with the triggers.
+    this.spec = { ...checked.spec, paths: Object.freeze([...checked.spec.paths]) as string[] };
     claimGroup(this, this.spec);
     this.resourceType = checked.resourceType;
     this.groupName = this.spec.group;
     this.kind = this.spec.kind;
     this.removalPolicy = this.spec.removalPolicy as RemovalPolicy;
-    this.packageNames = this.spec.paths.map(packageNameOf);
+    this.names = this.spec.paths.map(packageNameOf);
     const resources = createLifecycleResources(this, this.spec, this.resourceType);
     this.identityResource = resources.identity;
     this.contentResource = resources.content;
     ensureGroupsOfOtherStacks(this);
+  }
+
+  /** Package names (last path segment of each path), in declaration order (a copy). */
+  public get packageNames(): string[] {
+    return [...this.names];
   }
 
   /**
@@ -63,7 +69,7 @@ export class PackageGroup extends Construct {
    * Throws if `name` is not one of {@link packageNames}.
    */
   public packageRef(name: string): string {
-    if (!this.packageNames.includes(name)) throw unknownPackageError(this.node.path, this.groupName, name, this.packageNames);
+    if (!this.names.includes(name)) throw unknownPackageError(this.node.path, this.groupName, name, this.names);
     return `${this.groupName}/${name}`;
   }
 }

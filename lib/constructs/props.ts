@@ -34,7 +34,7 @@ export interface PackageGroupKindProps {
    * The package name is the last key segment; it must be unique within the group.
    * `obs://` URIs and path-style URLs are rejected. Must be plain strings (not tokens).
    */
-  readonly paths: readonly string[];
+  readonly paths: string[];
 
   /** Huawei Cloud region id, e.g. `cn-north-4`. Must be a plain string (not a token). */
   readonly region: string;

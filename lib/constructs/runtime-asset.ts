@@ -10,7 +10,12 @@ import { dirname, join } from "node:path";
 import { RUNTIME_BUNDLE_FILE, RUNTIME_LAUNCHER_FILE } from "../contract";
 import { packageRootNotFoundError, runtimeBundleMissingError } from "./errors";
 
-const PACKAGE_NAME = "cdktf-dli-packages";
+/**
+ * The npm packages these constructs ship in: `cdktf-dli-packages` (both TypeScript entries, the
+ * cdktf assembly) and `cdktn-dli-packages` (the cdktn assembly, built from the same sources by
+ * scripts/build-jsii.mjs). Each has the runtime bundle at dist/runtime/.
+ */
+const PACKAGE_NAMES: readonly string[] = ["cdktf-dli-packages", "cdktn-dli-packages"];
 /** Construct id of the asset on the stack (also its folder under `assets/`). */
 export const RUNTIME_ASSET_ID = "DliPackagesRuntime";
 
@@ -22,8 +27,10 @@ interface PackageInfo {
 let packageInfo: PackageInfo | undefined;
 
 /**
- * This package's root and version: walks up from this module to our package.json, so it works
- * from `lib/constructs/*.ts` (ts-jest) and from `dist/lib/constructs/*.js` alike.
+ * This package's root and version: walks up from this module to the first package.json of one
+ * of {@link PACKAGE_NAMES}, so it works from `lib/constructs/*.ts` (ts-jest), from
+ * `dist/lib/constructs/*.js`, `dist/lib/cdktn/constructs/*.js` and from either assembly loaded
+ * by a jsii kernel alike.
  */
 export function thisPackage(): PackageInfo {
   if (packageInfo) return packageInfo;
@@ -32,7 +39,7 @@ export function thisPackage(): PackageInfo {
     const candidate = join(dir, "package.json");
     if (existsSync(candidate)) {
       const manifest = JSON.parse(readFileSync(candidate, "utf8")) as { name?: string; version?: string };
-      if (manifest.name === PACKAGE_NAME && manifest.version) {
+      if (manifest.name !== undefined && PACKAGE_NAMES.includes(manifest.name) && manifest.version) {
         packageInfo = { root: dir, version: manifest.version };
         return packageInfo;
       }

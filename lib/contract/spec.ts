@@ -30,7 +30,7 @@ export interface PackageGroupSpec {
   /** DLI group name. */
   readonly group: string;
   /** OBS object URLs, in the order declared. */
-  readonly paths: readonly string[];
+  readonly paths: string[];
   /** Huawei Cloud region, e.g. `cn-north-4`. */
   readonly region: string;
   /** Project id; when absent the runtime resolves it (HW_PROJECT_ID, then IAM). */

@@ -5,9 +5,10 @@
  *   `/emulator` type-check, both resource types synthesize without @cdktf/provider-null, and
  *   Terraform creates / re-applies (0 calls) / changes a path (no DELETE) / destroys against
  *   dli-local;
- * - a cdktf app (cdktf 0.21, constructs 10.8): installs without ERESOLVE and without cdktn,
- *   NULL_RESOURCE without @cdktf/provider-null fails synth with one line, then works once it
- *   is installed; the same Terraform steps make the same API calls as on cdktn;
+ * - a cdktf app (cdktf 0.21, constructs 10.8): installs without ERESOLVE and without cdktn or
+ *   @cdktf/provider-null, synthesizes NULL_RESOURCE without it (our own hashicorp/null classes,
+ *   as on cdktn) and next to a user's own provider-null; the same Terraform steps make the same
+ *   API calls as on cdktn;
  * - both type-check with TypeScript 5.9 and 7 under module CommonJS (node10 on TS 5; TS 7
  *   removed node10), node16 and bundler, with skipLibCheck off.
  * Needs the npm registry (or a warm npm cache): without it the tests skip, reason printed.
@@ -226,12 +227,14 @@ describeWithRegistry("a fresh CDK Terrain app: cdktn 0.24, constructs 10.7.x, th
 describeWithRegistry("a fresh cdktf app: cdktf 0.21, constructs 10.8, the packed tarball", () => {
   const app = installedApp("cdktf", () => ["cdktf@0.21.0", "constructs@^10.8.0", tarball, ...TYPESCRIPT_SPECS]);
 
-  test("installs without ERESOLVE and without cdktn (npm ls)", () => {
+  test("installs without ERESOLVE and without cdktn or @cdktf/provider-null (npm ls)", () => {
     expect(app().install.output).not.toMatch(/ERESOLVE/);
     expect(app().install.code).toBe(0);
-    const ls = app().ls("cdktn");
-    console.log(`cdktf app: npm ls cdktn →\n${ls.output}`);
-    expect(ls.output).toMatch(/\(empty\)/);
+    for (const absent of ["cdktn", "@cdktf/provider-null"]) {
+      const ls = app().ls(absent);
+      console.log(`cdktf app: npm ls ${absent} →\n${ls.output}`);
+      expect(ls.output).toMatch(/\(empty\)/);
+    }
     const present = app().ls("cdktf");
     console.log(`cdktf app: npm ls cdktf →\n${present.output}`);
     expect(present.output).toMatch(/cdktf@0\.21\.\d+/);
@@ -240,15 +243,18 @@ describeWithRegistry("a fresh cdktf app: cdktf 0.21, constructs 10.8, the packed
 
   typeCheckTests(app, "cdktf", "cdktf-dli-packages");
 
-  test("NULL_RESOURCE without @cdktf/provider-null: synth fails with one line naming what to install", () => {
+  test("NULL_RESOURCE without @cdktf/provider-null: synthesizes (own hashicorp/null classes, as on cdktn)", () => {
     writeFileSync(join(app().dir, "consumer-synth.js"), SYNTH_SCRIPT);
-    const result = app().node("consumer-synth.js", ["cdktf", "cdktf-dli-packages", "null_resource", join(app().dir, "no-null"), `${OBS}/jobs/a.jar`]);
-    expect(result.code).toBe(1);
-    expect(result.stderr.split("\n")).toHaveLength(1);
-    expect(result.stderr).toMatch(/NULL_RESOURCE needs @cdktf\/provider-null .*`npm install @cdktf\/provider-null@\^11`/);
+    expect(app().ls("@cdktf/provider-null").output).toMatch(/\(empty\)/);
+    const outdir = join(app().dir, "no-null");
+    const result = app().node("consumer-synth.js", ["cdktf", "cdktf-dli-packages", "null_resource", outdir, `${OBS}/jobs/a.jar`]);
+    expect(result.stderr).toBe("");
+    const config = JSON.parse(readFileSync(join(outdir, "stacks", "consumer", "cdk.tf.json"), "utf8"));
+    expect(Object.keys(config.resource.null_resource)).toHaveLength(2);
+    expect(config.terraform.required_providers.null).toEqual({ source: "null", version: "3.2.4" });
   });
 
-  test("…and synthesizes it once @cdktf/provider-null is installed (still no cdktn)", () => {
+  test("…and the same once the app installs @cdktf/provider-null itself (still no cdktn)", () => {
     const added = app().add(["@cdktf/provider-null@^11.0.1"]);
     console.log(`cdktf app: npm install @cdktf/provider-null: ${added.ms} ms, exit ${added.code}`);
     expect(added.code).toBe(0);
@@ -256,7 +262,8 @@ describeWithRegistry("a fresh cdktf app: cdktf 0.21, constructs 10.8, the packed
     const result = app().node("consumer-synth.js", ["cdktf", "cdktf-dli-packages", "null_resource", outdir, `${OBS}/jobs/a.jar`]);
     expect(result.stderr).toBe("");
     const config = JSON.parse(readFileSync(join(outdir, "stacks", "consumer", "cdk.tf.json"), "utf8"));
-    expect(Object.keys(config.resource.null_resource)).toHaveLength(2);
+    const without = JSON.parse(readFileSync(join(app().dir, "no-null", "stacks", "consumer", "cdk.tf.json"), "utf8"));
+    expect(config).toEqual(without);
     expect(app().ls("cdktn").output).toMatch(/\(empty\)/);
   });
 
