@@ -17,10 +17,10 @@ const PACKAGE = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as 
 
 /**
  * What the app has besides this package: `cdktf` and `constructs` (cdktf init), the README's
- * `npm install cdktf-dli-packages cdktf constructs @cdktf/provider-null`, and the @types a
+ * `npm install cdktf-dli-packages cdktf constructs`, and the @types a
  * cdktf init app installs (its tsconfig has no `types` field: every @types package is seen).
  */
-const APP_PACKAGES = ["cdktf", "constructs", "@cdktf/provider-null", "@types/node", "@types/jest"];
+const APP_PACKAGES = ["cdktf", "constructs", "@types/node", "@types/jest"];
 
 export interface PackedApp {
   readonly dir: string;
