@@ -12,12 +12,12 @@
 // `node scripts/build-jsii.mjs [cdktf|cdktn]` builds one (default: both); run after
 // bundle-runtime.mjs (the cdktn package copies dist/runtime/).
 import { spawn } from "node:child_process";
-import { copyFileSync, cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-export const CDKTN_PACKAGE_DIR = join(root, "build", "cdktn-dli-packages");
+const CDKTN_PACKAGE_DIR = join(root, "build", "cdktn-dli-packages");
 const jsiiBin = join(root, "node_modules", "jsii", "bin", "jsii");
 
 /**
@@ -32,7 +32,7 @@ function cdktnManifest(pkg) {
   return {
     name: "cdktn-dli-packages",
     version: pkg.version,
-    description: pkg.description.replace("CDK for Terraform", "CDK Terrain (cdktn)"),
+    description: "CDK Terrain (cdktn) constructs that keep Huawei Cloud DLI package groups in the desired state (the cdktn build of cdktf-dli-packages)",
     license: pkg.license,
     author: pkg.author,
     repository: pkg.repository,
@@ -54,6 +54,39 @@ function cdktnManifest(pkg) {
   };
 }
 
+/** TypeScript or Python imports of the cdktf flavour, as the cdktn package's users write them. */
+function toCdktn(text) {
+  return text
+    .replace(/from "cdktf"/g, 'from "cdktn"')
+    .replace(/`cdktf init /g, "`cdktn init ")
+    .replace(/from "cdktf-dli-packages"/g, 'from "cdktn-dli-packages"')
+    .replace(/^from cdktf import/gm, "from cdktn import")
+    .replace(/^from cdktf_dli_packages import/gm, "from cdktn_dli_packages import");
+}
+
+/**
+ * The cdktn package's README (Construct Hub and every language's package show it): what it is,
+ * the root README's two quickstarts with the cdktn imports, and where the manual is.
+ */
+function cdktnReadme(readme, version) {
+  const start = readme.indexOf("## Quickstart");
+  const quickstart = readme.slice(start, readme.indexOf("\n## ", start + 1)).replace(/\]\((?!https?:)([^)]+)\)/g, (_, link) => `](https://github.com/dlipackages/cdktf-dli-packages/blob/v${version}/${link})`);
+  return `# cdktn-dli-packages
+
+The constructs of [cdktf-dli-packages](https://github.com/dlipackages/cdktf-dli-packages) for CDK Terrain (cdktn 0.24):
+Huawei Cloud DLI package groups kept in the desired state by Terraform. The same classes, props
+and synthesized JSON as \`cdktf-dli-packages\` on cdktf; in TypeScript you may also import
+\`cdktf-dli-packages/cdktn\`. The manual: the cdktf-dli-packages README and docs/.
+
+${toCdktn(quickstart).trimEnd()}
+`;
+}
+
+/** The cdktf assembly's API.md (scripts/docgen.mjs) with the cdktn package's names. */
+function cdktnApiDocs(apiMd) {
+  return apiMd.replace(/\bcdktf-dli-packages\b/g, "cdktn-dli-packages").replace(/\bcdktf\.(?=[A-Z])/g, "cdktn.");
+}
+
 /** Copies the constructs side of lib/ with the cdktn framework module in place of the cdktf one. */
 function stageCdktn() {
   const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
@@ -65,7 +98,15 @@ function stageCdktn() {
   rmSync(join(constructs, "framework.ts"));
   copyFileSync(join(root, "lib", "constructs", "framework.cdktn.ts"), join(constructs, "framework.ts"));
   rmSync(join(constructs, "framework.cdktn.ts"));
-  for (const file of ["tsconfig.jsii.json", "README.md"]) copyFileSync(join(root, file), join(CDKTN_PACKAGE_DIR, file));
+  copyFileSync(join(root, "tsconfig.jsii.json"), join(CDKTN_PACKAGE_DIR, "tsconfig.jsii.json"));
+  writeFileSync(join(CDKTN_PACKAGE_DIR, "README.md"), cdktnReadme(readFileSync(join(root, "README.md"), "utf8"), pkg.version));
+  if (existsSync(join(root, "API.md"))) writeFileSync(join(CDKTN_PACKAGE_DIR, "API.md"), cdktnApiDocs(readFileSync(join(root, "API.md"), "utf8")));
+  // jsii-rosetta fixtures (doc examples that are fragments), with the cdktn imports.
+  cpSync(join(root, "rosetta"), join(CDKTN_PACKAGE_DIR, "rosetta"), { recursive: true });
+  for (const name of readdirSync(join(CDKTN_PACKAGE_DIR, "rosetta"))) {
+    const file = join(CDKTN_PACKAGE_DIR, "rosetta", name);
+    writeFileSync(file, toCdktn(readFileSync(file, "utf8")));
+  }
   writeFileSync(join(CDKTN_PACKAGE_DIR, "package.json"), JSON.stringify(cdktnManifest(pkg), null, 2) + "\n");
 }
 

@@ -78,7 +78,7 @@ class RemovedBlock extends TerraformElement {
  * Put this where a package-group construct used to be (same scope, same id) to delete its
  * DLI group on the next `terraform apply`:
  *
- * ```ts
+ * ```ts fixture=removal
  * // was: new FilePackageGroup(stack, "gatk", { group: "gatk", … , resourceType: ResourceType.TERRAFORM_DATA });
  * new PackageGroupRemoval(stack, "gatk", { resourceType: ResourceType.TERRAFORM_DATA });
  * ```
