@@ -7,7 +7,8 @@
 //   <out>/js/<name>-<version>.tgz   `npm pack` of the built repo (dist/ must be built; no scripts run)
 //   <out>/python/*.whl, <out>/java/**, <out>/dotnet/*.nupkg, <out>/go/**   the jsii language
 //                                    packages, copied from jsii-pacmak's output when it exists
-//                                    (package.json jsii.outdir, default dist/; or --languages-from)
+//                                    (package.json jsii.outdir, default dist/; or --languages-from),
+//                                    flat or per assembly; sources of --code-only are checked only
 //   <out>/releasetag.txt, <out>/changelog.md   the tag and this version's CHANGELOG section
 //
 // Checks: the CHANGELOG has a section for the version (dated, under --tag), the tag names the
@@ -18,7 +19,7 @@
 // line per problem otherwise.
 import { execFileSync, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { dirname, join, relative } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 
@@ -33,7 +34,7 @@ if (positionals.length !== 1) {
   console.error("usage: node scripts/release-artifacts.mjs <out dir> [--tag vX.Y.Z] [--publish-dry-run] [--languages-from <dir>]");
   process.exit(2);
 }
-const out = join(process.cwd(), positionals[0]);
+const out = resolve(positionals[0]);
 const manifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
 const { name, version } = manifest;
 const problems = [];
@@ -71,29 +72,71 @@ else {
   say(`npm: ${relative(root, tarball)} (${entries.size} files, ${(statSync(tarball).size / 1024).toFixed(0)} KiB)`);
 }
 
-// The jsii language packages, where jsii-pacmak has produced them.
-const pacmakOut = values["languages-from"] !== undefined ? join(process.cwd(), values["languages-from"]) : join(root, manifest.jsii?.outdir ?? "dist");
+// The jsii language packages, where jsii-pacmak has produced them: built packages (what publib
+// publishes) or, from `jsii-pacmak --code-only`, their sources, either directly under the output
+// directory (<dir>/python/…) or per assembly (<dir>/<npm package>/python/…).
+const pacmakOut = values["languages-from"] !== undefined ? resolve(values["languages-from"]) : join(root, manifest.jsii?.outdir ?? "dist");
 const targets = Object.keys(manifest.jsii?.targets ?? {});
+const pomVersion = (f) => /<version>([^<]+)<\/version>/.exec(readFileSync(f, "utf8").replace(/<parent>[\s\S]*?<\/parent>/, ""))?.[1];
+const goVersion = (f) => (existsSync(join(dirname(f), "version")) ? readFileSync(join(dirname(f), "version"), "utf8").trim() : undefined);
+/** Per target: the built packages and their version, the generated sources and theirs. Go modules are published as sources. */
 const LANGUAGES = {
-  python: { dir: "python", find: (dir) => files(dir).filter((f) => f.endsWith(".whl")), versionOf: wheelVersion },
-  java: { dir: "java", find: (dir) => files(dir).filter((f) => f.endsWith(".pom")), versionOf: (f) => /<version>([^<]+)<\/version>/.exec(readFileSync(f, "utf8").replace(/<parent>[\s\S]*?<\/parent>/, ""))?.[1] },
-  dotnet: { dir: "dotnet", find: (dir) => files(dir).filter((f) => f.endsWith(".nupkg") && !f.endsWith(".symbols.nupkg")), versionOf: nupkgVersion },
-  go: { dir: "go", find: (dir) => files(dir).filter((f) => f.endsWith("go.mod")), versionOf: (f) => (existsSync(join(dirname(f), "version")) ? readFileSync(join(dirname(f), "version"), "utf8").trim() : undefined) },
+  python: {
+    built: (dir) => files(dir).filter((f) => f.endsWith(".whl")),
+    builtVersion: wheelVersion,
+    code: (dir) => files(dir).filter((f) => f.endsWith("/setup.py")),
+    codeVersion: (f) => /["']version["']\s*:\s*["']([^"']+)["']/.exec(readFileSync(f, "utf8"))?.[1],
+  },
+  java: {
+    built: (dir) => files(dir).filter((f) => f.endsWith(".pom")),
+    builtVersion: pomVersion,
+    code: (dir) => files(dir).filter((f) => f.endsWith("/pom.xml")),
+    codeVersion: pomVersion,
+  },
+  dotnet: {
+    built: (dir) => files(dir).filter((f) => f.endsWith(".nupkg") && !f.endsWith(".symbols.nupkg")),
+    builtVersion: nupkgVersion,
+    code: (dir) => files(dir).filter((f) => f.endsWith(".csproj")),
+    codeVersion: (f) => /<PackageVersion>([^<]+)<\/PackageVersion>/.exec(readFileSync(f, "utf8"))?.[1],
+  },
+  go: {
+    built: (dir) => files(dir).filter((f) => f.endsWith("/go.mod")),
+    builtVersion: goVersion,
+    code: () => [],
+    codeVersion: goVersion,
+  },
 };
-for (const [language, { dir, find, versionOf }] of Object.entries(LANGUAGES)) {
-  const source = join(pacmakOut, dir);
-  const found = existsSync(source) ? find(source) : [];
-  if (found.length === 0) {
-    say(`${language}: ${targets.includes(language) ? `declared in package.json jsii.targets, not built here (no ${relative(root, source)}/; jsii-pacmak makes it)` : "no such jsii target"}`);
-    if (targets.includes(language) && values.tag !== undefined) problems.push(`${language}: jsii.targets declares it but ${relative(root, source)}/ holds no package: run jsii-pacmak before releasing`);
+const direct = Object.keys(LANGUAGES).some((language) => existsSync(join(pacmakOut, language)));
+const assemblies = direct
+  ? [pacmakOut]
+  : existsSync(pacmakOut)
+    ? readdirSync(pacmakOut, { withFileTypes: true }).filter((e) => e.isDirectory() && Object.keys(LANGUAGES).some((l) => existsSync(join(pacmakOut, e.name, l)))).map((e) => join(pacmakOut, e.name))
+    : [];
+for (const [language, kind] of Object.entries(LANGUAGES)) {
+  const dirs = assemblies.map((a) => join(a, language)).filter((d) => existsSync(d));
+  const built = dirs.flatMap((d) => kind.built(d));
+  const code = built.length > 0 ? [] : dirs.flatMap((d) => kind.code(d));
+  if (built.length === 0 && code.length === 0) {
+    say(`${language}: ${targets.includes(language) ? `declared in package.json jsii.targets, not built here (nothing under ${relative(root, pacmakOut)}/; jsii-pacmak makes it)` : "no such jsii target"}`);
+    if (targets.includes(language) && values.tag !== undefined) problems.push(`${language}: jsii.targets declares it but ${relative(root, pacmakOut)}/ holds no package: run jsii-pacmak before releasing`);
     continue;
   }
-  cpSync(source, join(out, dir), { recursive: true });
-  for (const file of found) {
-    const named = versionOf(file);
+  for (const file of built) {
+    const named = kind.builtVersion(file);
     if (named !== version) problems.push(`${language}: ${relative(root, file)} is version ${named ?? "(none found)"}, not ${version}`);
   }
-  say(`${language}: ${found.map((f) => relative(root, f)).join(", ")} (version ${version})`);
+  for (const file of code) {
+    const named = kind.codeVersion(file);
+    if (named !== version) problems.push(`${language}: ${relative(root, file)} (generated code) is version ${named ?? "(none found)"}, not ${version}`);
+  }
+  if (built.length > 0) {
+    // publib's layout: every assembly's packages of one language in <out>/<language>/.
+    for (const d of dirs) cpSync(d, join(out, language), { recursive: true });
+    say(`${language}: ${built.map((f) => relative(root, f)).join(", ")} (version ${version})`);
+  } else {
+    say(`${language}: generated code only (jsii-pacmak --code-only): ${code.map((f) => relative(root, f)).join(", ")} (version ${version}); nothing to publish`);
+    if (values.tag !== undefined) problems.push(`${language}: only generated code under ${relative(root, pacmakOut)}/: the release needs the built packages (jsii-pacmak without --code-only)`);
+  }
 }
 
 writeFileSync(join(out, "releasetag.txt"), `v${version}\n`);

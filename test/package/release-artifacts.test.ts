@@ -58,6 +58,29 @@ test("a language package of another version fails; of this version it is copied 
   expect(existsSync(join(work, "out", "python", `cdktf_dli_packages-${VERSION}-py3-none-any.whl`))).toBe(true);
 }, 120_000);
 
+test("jsii-pacmak --code-only output, per assembly: each target's version is checked; under a tag, code alone fails (publib needs packages)", () => {
+  const layout = (dir: string, pythonVersion: string) => {
+    mkdirSync(join(work, dir, "cdktn-dli-packages", "python"), { recursive: true });
+    writeFileSync(join(work, dir, "cdktn-dli-packages", "python", "setup.py"), `kwargs = json.loads(\n    """\n{\n    "name": "cdktn-dli-packages",\n    "version": "${pythonVersion}",\n}\n"""\n)\n`);
+    mkdirSync(join(work, dir, "cdktn-dli-packages", "go", "cdktndlipackages"), { recursive: true });
+    writeFileSync(join(work, dir, "cdktn-dli-packages", "go", "cdktndlipackages", "go.mod"), "module example.com/cdktndlipackages\n");
+    writeFileSync(join(work, dir, "cdktn-dli-packages", "go", "cdktndlipackages", "version"), `${VERSION}\n`);
+  };
+  layout("code-stale", "0.0.1");
+  const stale = run(["out", "--languages-from", "code-stale"]);
+  expect(stale.code).toBe(1);
+  expect(stale.stderr).toMatch(/python: .*cdktn-dli-packages\/python\/setup\.py \(generated code\) is version 0\.0\.1, not /);
+  layout("code-fresh", VERSION);
+  const fresh = run(["out", "--languages-from", "code-fresh"]);
+  expect(fresh.stderr).toBe("");
+  expect(fresh.code).toBe(0);
+  expect(fresh.stdout).toMatch(/python: generated code only/);
+  expect(existsSync(join(work, "out", "go", "cdktndlipackages", "go.mod"))).toBe(true); // Go modules are published as sources
+  const tagged = run(["out", "--languages-from", "code-fresh", "--tag", `v${VERSION}`]);
+  expect(tagged.code).toBe(1);
+  expect(tagged.stderr).toMatch(/python: only generated code under .*: the release needs the built packages/);
+}, 120_000);
+
 test(".ci/run runs the publish path in dry-run after the tests", () => {
   const ci = readFileSync(join(ROOT, ".ci", "run"), "utf8");
   expect(ci).toMatch(/^node scripts\/release-artifacts\.mjs \.tmp\/release --publish-dry-run \|\| status=1$/m);
