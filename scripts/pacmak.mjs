@@ -9,14 +9,21 @@
 // not compile fails CI) and translates it; pacmak puts the translations into each language's
 // README and docs (--rosetta-unknown-snippets fail: none may stay untranslated).
 //
-// Output: dist-pacmak/<npm package>/<target>/ (git-ignored).
+// Output: .tmp/pacmak/<npm package>/<target>/ (git-ignored).
+//
+// `node scripts/pacmak.mjs --build` (npm run package; the release workflow, on a machine with
+// each language's toolchain and registry) builds the packages for real instead, both assemblies
+// into dist-pacmak/<target>/ (package.json jsii.outdir), the layout scripts/release-artifacts.mjs
+// collects. Not run here: it needs those registries.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const out = join(root, "dist-pacmak");
+const build = process.argv.includes("--build");
+const out = build ? join(root, "dist-pacmak") : join(root, ".tmp", "pacmak");
+const work = join(root, ".tmp", "pacmak-work");
 const pacmak = join(root, "node_modules", "jsii-pacmak", "bin", "jsii-pacmak");
 const rosetta = join(root, "node_modules", "jsii-rosetta", "bin", "jsii-rosetta");
 const PACKAGES = { "cdktf-dli-packages": root, "cdktn-dli-packages": join(root, "build", "cdktn-dli-packages") };
@@ -44,49 +51,64 @@ function checkTarget(dir, target, jsii) {
   return missing.length > 0 ? `${target}: generated code lacks ${missing.join(", ")} in ${relative(root, dir)}` : undefined;
 }
 
+const env = { ...process.env, JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: process.versions.node.split(".")[0] };
+// npm pack (the JS tarball each language package embeds) must not run `prepare` (a rebuild).
+const pacmakEnv = { ...env, npm_config_ignore_scripts: "true" };
+
+/** Runs a node program; exits with `failure` and its output when it fails. */
+function run(args, extraEnv, failure) {
+  const result = spawnSync(process.execPath, args, { cwd: root, encoding: "utf8", env: extraEnv });
+  if (result.status !== 0) {
+    process.stderr.write(result.stdout + result.stderr);
+    console.error(`pacmak: ${failure} (exit ${result.status})`);
+    process.exit(1);
+  }
+  return result;
+}
+
+/** jsii-rosetta: compiles (strict) and translates every TypeScript example of `assemblies` into `tablet`. */
+function extractExamples(label, assemblies, tablet) {
+  const t0 = Date.now();
+  run([rosetta, "extract", "--output", tablet, "--directory", examplesDir, ...assemblies], env, `${label}: jsii-rosetta extract (strict) failed: a TypeScript example does not compile`);
+  const snippets = Object.keys(JSON.parse(readFileSync(tablet, "utf8")).snippets ?? {}).length;
+  console.log(`pacmak: ${label}: jsii-rosetta compiled and translated ${snippets} TypeScript example(s) in strict mode (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+}
+
 rmSync(out, { recursive: true, force: true });
+rmSync(work, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 // jsii-rosetta compiles the examples where their imports resolve: the two packages themselves
 // beside the cores and constructs, as in an app.
-const examplesDir = join(out, "examples");
+const examplesDir = join(work, "examples");
+mkdirSync(join(examplesDir, "node_modules"), { recursive: true });
 for (const name of [...Object.keys(PACKAGES), "cdktf", "cdktn", "constructs"]) {
-  mkdirSync(join(examplesDir, "node_modules"), { recursive: true });
   symlinkSync(PACKAGES[name] ?? join(root, "node_modules", name), join(examplesDir, "node_modules", name), "dir");
 }
-const problems = [];
-const started = Date.now();
 for (const [name, dir] of Object.entries(PACKAGES)) {
   if (!existsSync(join(dir, ".jsii"))) {
     console.error(`pacmak: ${relative(root, dir) || "."}/.jsii is missing: run \`npm run build\` first`);
     process.exit(1);
   }
+}
+const started = Date.now();
+
+if (build) {
+  // Both assemblies in one run, into dist-pacmak/<target>/ (the release's layout).
+  const tablet = join(work, "examples.tabl.json");
+  extractExamples("both assemblies", Object.values(PACKAGES).map((dir) => join(dir, ".jsii")), tablet);
+  run([pacmak, ...Object.values(PACKAGES), "--no-npmignore", "--rosetta-tablet", tablet, "--rosetta-unknown-snippets", "fail", "--outdir", out, "--targets", ...TARGETS], pacmakEnv, "jsii-pacmak failed");
+  console.log(`pacmak: built ${TARGETS.join(", ")} packages of both assemblies in ${((Date.now() - started) / 1000).toFixed(1)} s → ${relative(root, out)}/`);
+  process.exit(0);
+}
+
+const problems = [];
+for (const [name, dir] of Object.entries(PACKAGES)) {
   const jsii = JSON.parse(readFileSync(join(dir, ".jsii"), "utf8"));
-  const t0 = Date.now();
-  const tablet = join(out, `${name}.tabl.json`);
-  const extracted = spawnSync(process.execPath, [rosetta, "extract", "--output", tablet, "--directory", examplesDir, join(dir, ".jsii")], {
-    cwd: root,
-    encoding: "utf8",
-    env: { ...process.env, JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: process.versions.node.split(".")[0] },
-  });
-  if (extracted.status !== 0) {
-    process.stderr.write(extracted.stdout + extracted.stderr);
-    console.error(`pacmak: ${name}: jsii-rosetta extract (strict) exited ${extracted.status}: a TypeScript example does not compile`);
-    process.exit(1);
-  }
-  const snippets = Object.keys(JSON.parse(readFileSync(tablet, "utf8")).snippets ?? {}).length;
-  console.log(`pacmak: ${name}: jsii-rosetta compiled and translated ${snippets} TypeScript example(s) in strict mode (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+  const tablet = join(work, `${name}.tabl.json`);
+  extractExamples(name, [join(dir, ".jsii")], tablet);
   const t1 = Date.now();
-  const result = spawnSync(process.execPath, [pacmak, dir, "--code-only", "--no-npmignore", "--no-fingerprint", "--rosetta-tablet", tablet, "--rosetta-unknown-snippets", "fail", "--outdir", join(out, name), "--targets", ...TARGETS], {
-    cwd: root,
-    encoding: "utf8",
-    // npm pack (the JS tarball each language package embeds) must not run `prepare` (a rebuild).
-    env: { ...process.env, npm_config_ignore_scripts: "true", JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: process.versions.node.split(".")[0] },
-  });
-  if (result.status !== 0) {
-    process.stderr.write(result.stdout + result.stderr);
-    console.error(`pacmak: ${name}: jsii-pacmak exited ${result.status}`);
-    process.exit(1);
-  }
+  const args = [pacmak, dir, "--code-only", "--no-npmignore", "--no-fingerprint", "--rosetta-tablet", tablet, "--rosetta-unknown-snippets", "fail"];
+  run([...args, "--outdir", join(out, name), "--targets", ...TARGETS], pacmakEnv, `${name}: jsii-pacmak failed`);
   for (const target of TARGETS) {
     const problem = checkTarget(join(out, name, target), target, jsii);
     if (problem) problems.push(`${name}: ${problem}`);

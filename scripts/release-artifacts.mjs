@@ -4,7 +4,8 @@
 // release that would fail on the tag fails on a pull request instead (.ci/run runs it with
 // --publish-dry-run):
 //
-//   <out>/js/<name>-<version>.tgz   `npm pack` of the built repo (dist/ must be built; no scripts run)
+//   <out>/js/<name>-<version>.tgz   `npm pack` of the built repo (dist/ must be built; no scripts run),
+//                                    and cdktn-dli-packages-<version>.tgz (build/cdktn-dli-packages)
 //   <out>/python/*.whl, <out>/java/**, <out>/dotnet/*.nupkg, <out>/go/**   the jsii language
 //                                    packages, copied from jsii-pacmak's output when it exists
 //                                    (package.json jsii.outdir, default dist/; or --languages-from),
@@ -70,6 +71,16 @@ else {
   const foreign = [...entries].filter((e) => /^(test|lib|bench|scripts|examples|\.ci|\.github|node_modules)\//.test(e) || /\.tsbuildinfo$|\.(whl|nupkg|jar)$/.test(e) || /^dist\/(js|python|java|dotnet|go)\//.test(e));
   if (foreign.length > 0) problems.push(`the npm tarball holds files that are not the package's: ${foreign.slice(0, 5).join(", ")}${foreign.length > 5 ? ` … and ${foreign.length - 5} more` : ""}`);
   say(`npm: ${relative(root, tarball)} (${entries.size} files, ${(statSync(tarball).size / 1024).toFixed(0)} KiB)`);
+}
+
+// The cdktn package (the cdktn jsii assembly, built by scripts/build-jsii.mjs), same version.
+const cdktnDir = join(root, "build", "cdktn-dli-packages");
+if (!existsSync(join(cdktnDir, ".jsii"))) problems.push("build/cdktn-dli-packages/.jsii is missing: run `npm run build` first");
+else {
+  execFileSync(npm, ["pack", "--ignore-scripts", "--pack-destination", join(out, "js"), "--loglevel=error"], { cwd: cdktnDir, stdio: ["ignore", "ignore", "inherit"] });
+  const cdktnTarball = join(out, "js", `cdktn-dli-packages-${version}.tgz`);
+  if (!existsSync(cdktnTarball)) problems.push(`npm pack of build/cdktn-dli-packages wrote no cdktn-dli-packages-${version}.tgz`);
+  else say(`npm: ${relative(root, cdktnTarball)} (${(statSync(cdktnTarball).size / 1024).toFixed(0)} KiB)`);
 }
 
 // The jsii language packages, where jsii-pacmak has produced them: built packages (what publib

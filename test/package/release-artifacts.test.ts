@@ -35,6 +35,8 @@ test("the npm tarball is laid out for publib, holds the docs, and npm publish --
   expect(result.stderr).toBe("");
   expect(result.code).toBe(0);
   expect(existsSync(join(work, "out", "js", `cdktf-dli-packages-${VERSION}.tgz`))).toBe(true);
+  // …and the cdktn package beside it (scripts/build-jsii.mjs builds it; publib-npm publishes every tarball of js/).
+  expect(existsSync(join(work, "out", "js", `cdktn-dli-packages-${VERSION}.tgz`))).toBe(true);
   expect(readFileSync(join(work, "out", "releasetag.txt"), "utf8")).toBe(`v${VERSION}\n`);
   expect(readFileSync(join(work, "out", "changelog.md"), "utf8")).toMatch(new RegExp(`^## \\[${VERSION.replace(/\./g, "\\.")}\\]`));
   expect(result.stdout).toContain(`npm publish --dry-run: cdktf-dli-packages@${VERSION} would be published`);
