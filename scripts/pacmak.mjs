@@ -9,7 +9,8 @@
 // not compile fails CI) and translates it; pacmak puts the translations into each language's
 // README and docs (--rosetta-unknown-snippets fail: none may stay untranslated).
 //
-// Output: .tmp/pacmak/<npm package>/<target>/ (git-ignored).
+// Output: dist-pacmak/<npm package>/<target>/ (git-ignored; package.json jsii.outdir), where
+// scripts/release-artifacts.mjs (next in .ci/run) checks each target's version.
 //
 // `node scripts/pacmak.mjs --build` (npm run package; the release workflow, on a machine with
 // each language's toolchain and registry) builds the packages for real instead, both assemblies
@@ -22,7 +23,7 @@ import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const build = process.argv.includes("--build");
-const out = build ? join(root, "dist-pacmak") : join(root, ".tmp", "pacmak");
+const out = join(root, "dist-pacmak");
 const work = join(root, ".tmp", "pacmak-work");
 const pacmak = join(root, "node_modules", "jsii-pacmak", "bin", "jsii-pacmak");
 const rosetta = join(root, "node_modules", "jsii-rosetta", "bin", "jsii-rosetta");
