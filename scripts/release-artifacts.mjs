@@ -13,7 +13,8 @@
 //   <out>/releasetag.txt, <out>/changelog.md   the tag and this version's CHANGELOG section
 //
 // Checks: the CHANGELOG has a section for the version (dated, under --tag), the tag names the
-// version, the tarball holds every file package.json points at (main, types, exports, bin) plus
+// version, the tarball holds every file package.json points at (main, types, exports, bin) and
+// every plain entry of its "files", plus
 // README.md, CHANGELOG.md, every docs/ page and the diff-report schema, and nothing of the
 // repository's own (tests, sources, language packages); each language package names this
 // version; `npm publish --dry-run` of the tarball succeeds. Exit 0 when all hold, 1 with one
@@ -68,6 +69,10 @@ else {
   const docs = readdirSync(join(root, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`);
   const required = [...pointedAt.filter(Boolean).map((p) => p.replace(/^\.\//, "")), "package.json", "README.md", "CHANGELOG.md", ...docs, "schemas/diff-report.schema.json"];
   for (const file of required) if (!entries.has(file)) problems.push(`the npm tarball lacks ${file}`);
+  // Every plain entry of package.json "files" (API.md, .jsii, …) made it in, as a file or a directory.
+  for (const entry of (manifest.files ?? []).filter((f) => !/[*!?{]/.test(f)).map((f) => f.replace(/\/$/, ""))) {
+    if (!entries.has(entry) && ![...entries].some((e) => e.startsWith(`${entry}/`))) problems.push(`the npm tarball lacks ${entry} (listed in package.json files)`);
+  }
   const foreign = [...entries].filter((e) => /^(test|lib|bench|scripts|examples|\.ci|\.github|node_modules)\//.test(e) || /\.tsbuildinfo$|\.(whl|nupkg|jar)$/.test(e) || /^dist\/(js|python|java|dotnet|go)\//.test(e));
   if (foreign.length > 0) problems.push(`the npm tarball holds files that are not the package's: ${foreign.slice(0, 5).join(", ")}${foreign.length > 5 ? ` … and ${foreign.length - 5} more` : ""}`);
   say(`npm: ${relative(root, tarball)} (${entries.size} files, ${(statSync(tarball).size / 1024).toFixed(0)} KiB)`);
@@ -154,12 +159,15 @@ writeFileSync(join(out, "releasetag.txt"), `v${version}\n`);
 writeFileSync(join(out, "changelog.md"), section ? `## [${section}` : "");
 
 // The publish itself, without publishing.
-if (values["publish-dry-run"] && existsSync(tarball)) {
-  const run = spawnSync(npm, ["publish", "--dry-run", tarball], { cwd: out, encoding: "utf8", env: { ...process.env, npm_config_update_notifier: "false" } });
-  const output = `${run.stdout}${run.stderr}`;
-  if (run.status !== 0) problems.push(`npm publish --dry-run ${relative(root, tarball)} failed (exit ${run.status}): ${output.trim().split("\n").slice(-3).join(" / ")}`);
-  else if (!output.includes(`${name}@${version}`)) problems.push(`npm publish --dry-run did not name ${name}@${version}: ${output.trim().split("\n").slice(-1)[0]}`);
-  else say(`npm publish --dry-run: ${name}@${version} would be published`);
+if (values["publish-dry-run"]) {
+  for (const packed of readdirSync(join(out, "js")).filter((f) => f.endsWith(".tgz")).map((f) => join(out, "js", f))) {
+    const run = spawnSync(npm, ["publish", "--dry-run", packed], { cwd: out, encoding: "utf8", env: { ...process.env, npm_config_update_notifier: "false" } });
+    const output = `${run.stdout}${run.stderr}`;
+    const expected = /^(.*)-(\d+\.\d+\.\d+[^/]*)\.tgz$/.exec(packed.split("/").pop())?.slice(1).join("@") ?? "";
+    if (run.status !== 0) problems.push(`npm publish --dry-run ${relative(root, packed)} failed (exit ${run.status}): ${output.trim().split("\n").slice(-3).join(" / ")}`);
+    else if (!output.includes(expected)) problems.push(`npm publish --dry-run did not name ${expected}: ${output.trim().split("\n").slice(-1)[0]}`);
+    else say(`npm publish --dry-run: ${expected} would be published`);
+  }
 }
 
 if (problems.length > 0) {

@@ -107,7 +107,8 @@ describe(".github/workflows/release.yml", () => {
     const release = workflow.jobs.release;
     expect(runs(release)).toContain("bash .ci/run");
     expect(runs(release)).toContain('node scripts/release-artifacts.mjs dist-release --tag "$GITHUB_REF_NAME" --publish-dry-run');
-    expect(runs(release).indexOf("bash .ci/run")).toBeLessThan(runs(release).indexOf("release-artifacts.mjs dist-release"));
+    expect(runs(release).indexOf("bash .ci/run")).toBeLessThan(runs(release).indexOf("npm run package"));
+    expect(runs(release).indexOf("npm run package")).toBeLessThan(runs(release).indexOf("release-artifacts.mjs dist-release"));
     expect(release.steps.some((step) => step.uses?.startsWith("actions/upload-artifact@") && step.with?.path === "dist-release")).toBe(true);
   });
 
