@@ -13,7 +13,7 @@
 //   <out>/releasetag.txt, <out>/changelog.md   the tag and this version's CHANGELOG section
 //
 // Checks: the CHANGELOG has a section for the version (dated, under --tag), the tag names the
-// version, the tarball holds every file package.json points at (main, types, exports, bin) and
+// version, package.json's repository.url names the repository building it (in GitHub Actions), the tarball holds every file package.json points at (main, types, exports, bin) and
 // every plain entry of its "files", plus
 // README.md, CHANGELOG.md, every docs/ page and the diff-report schema, and nothing of the
 // repository's own (tests, sources, language packages); each language package names this
@@ -51,6 +51,15 @@ if (values.tag !== undefined) {
   if (heading && !/^\d{4}-\d{2}-\d{2}$/.test(heading[1] ?? "")) problems.push(`CHANGELOG.md: "## [${version}]" says "${heading[1] ?? ""}": give it the release date (YYYY-MM-DD) before tagging`);
 }
 const section = heading ? changelog.slice(heading.index).split(/^## \[/m)[1] : "";
+
+// npm provenance refuses a package whose repository.url names another repository than the one
+// that built it; GitHub Actions says which one that is.
+const repositoryUrl = typeof manifest.repository === "string" ? manifest.repository : manifest.repository?.url;
+const building = process.env.GITHUB_REPOSITORY;
+if (!repositoryUrl) problems.push("package.json has no repository.url: npm provenance (and jsii) need it");
+else if (building && !repositoryUrl.toLowerCase().includes(`github.com/${building.toLowerCase()}`)) {
+  problems.push(`package.json repository.url ${repositoryUrl} is not the repository building it (github.com/${building}): npm publish --provenance would refuse it`);
+} else say(`repository: ${repositoryUrl}${building ? " (the repository building it)" : " (checked against the building repository in GitHub Actions only)"}`);
 
 // The npm tarball.
 rmSync(out, { recursive: true, force: true });

@@ -42,6 +42,17 @@ test("the npm tarball is laid out for publib, holds the docs, and npm publish --
   expect(result.stdout).toContain(`npm publish --dry-run: cdktf-dli-packages@${VERSION} would be published`);
 }, 120_000);
 
+test("in GitHub Actions, a repository.url naming another repository fails (npm provenance would refuse it)", () => {
+  const result = spawnSync(process.execPath, [join(ROOT, "scripts", "release-artifacts.mjs"), "out", "--languages-from", "no-pacmak-output"], {
+    cwd: work,
+    encoding: "utf8",
+    timeout: 120_000,
+    env: { ...process.env, GITHUB_REPOSITORY: "someone-else/elsewhere" },
+  });
+  expect(result.status).toBe(1);
+  expect(result.stderr).toMatch(/repository\.url .* is not the repository building it \(github\.com\/someone-else\/elsewhere\)/);
+}, 120_000);
+
 test("a tag that does not name the version fails, naming both", () => {
   const result = run(["out", "--tag", "v99.0.0", "--languages-from", "no-pacmak-output"]);
   expect(result.code).toBe(1);
