@@ -26,7 +26,7 @@ import { matchRoute } from "./routes";
 import { EmulatedGroup, EmulatorState } from "./state";
 import { Throttle } from "./throttle";
 
-/** A running emulator (see README "emulator"). */
+/** A running emulator (see docs/emulator.md). */
 export interface RunningEmulator {
   /** `http://127.0.0.1:PORT`; serves DLI and IAM both. */
   readonly url: string;

@@ -1,6 +1,6 @@
 /**
  * `dli-packages diff --json`: one document on stdout for CI tools. Its JSON Schema is
- * `schemas/diff-report.schema.json` (shipped in the package, documented in the README); the
+ * `schemas/diff-report.schema.json` (shipped in the package, documented in docs/drift.md); the
  * test suite validates every mode's output against it. Keys are always present (null when a
  * mode was not asked for), so readers need no existence checks. Bump the version on any change
  * a reader could notice.

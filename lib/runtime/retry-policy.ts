@@ -35,7 +35,7 @@ export interface RetryBounds {
 export const DEFAULT_RETRY_BOUNDS: RetryBounds = { maxAttempts: 6, baseMs: 500, maxDelayMs: 20_000, totalMs: 120_000, requestTimeoutMs: 30_000 };
 
 /**
- * Accepted range of each retry variable (README "Retries"). The upper bounds keep every timer
+ * Accepted range of each retry variable (docs/cli.md "Retries"). The upper bounds keep every timer
  * far below Node's 2^31−1 ms limit (a larger value fires at once: every retry immediately).
  */
 export const RETRY_BOUND_RANGES: Readonly<Record<keyof RetryBounds, { readonly variable: string; readonly min: number; readonly max: number }>> = {
