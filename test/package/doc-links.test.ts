@@ -62,6 +62,11 @@ test("the index (docs/README.md) links every page of docs/", () => {
   for (const file of FILES.filter((f) => f.startsWith("docs/") && f !== "docs/README.md")) expect(index).toContain(`](${file.slice("docs/".length)})`);
 });
 
+test("the README's map (## Documentation) links every page of docs/", () => {
+  const map = readDoc("README.md").split(/^## Documentation$/m)[1]?.split(/^## /m)[0] ?? "";
+  for (const file of FILES.filter((f) => f.startsWith("docs/"))) expect(map).toContain(`](${file})`);
+});
+
 test("the README's exit-code table is the one in docs/cli.md", () => {
   const table = (text: string) => /^## Exit codes\n[\s\S]*?(^\| code \|[\s\S]*?)\n\n/m.exec(text)?.[1];
   expect(table(readDoc("README.md"))).toBeDefined();
