@@ -17,7 +17,8 @@
  *    one step to the next, ORDERED below), a test cannot run alone: each test's coverage is also
  *    given to every test before it, so a mutant's test filter includes the steps that lead to it.
  * 4. Bail. Stryker's jest runner cannot make jest bail; once a test fails with a mutant active,
- *    every later test (and test file) of that mutant run is skipped: one failure kills it.
+ *    every later test of that mutant run is skipped (./bail.js; ./jest-circus-bail.js does not
+ *    even load the later test files): one failure kills it.
  *
  * It also records which test files cover which mutants, and how long each file took, for
  * ./test-sequencer.js in `.tmp/mutation-files.json` of the sandbox during the dry run.
@@ -26,6 +27,7 @@ const { TestEnvironment } = require("jest-environment-node");
 const { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } = require("node:fs");
 const { tmpdir } = require("node:os");
 const { join, relative, sep } = require("node:path");
+const bail = require("./bail");
 
 /** Suites whose tests share state step by step (relative to the root, "/" separated). */
 const ORDERED = [/^test\/lifecycle\//];
@@ -36,8 +38,6 @@ const COVERAGE_DIR = "__DLI_MUTANT_COVERAGE_DIR__";
 /** Mutant id → test files covering it, and test file → its dry-run time (ms); shared by every environment of this process. */
 const filesByMutant = {};
 const fileDurations = {};
-/** The mutant run that has already failed a test (bail). */
-let failedMutant;
 
 function fullName(test) {
   const names = [];
@@ -115,13 +115,13 @@ class MutationEnvironment extends TestEnvironment {
         break;
       case "run_start":
         this.started = Date.now();
-        if (active !== undefined && failedMutant === active) state.rootDescribeBlock.mode = "skip";
+        if (bail.bailed()) state.rootDescribeBlock.mode = "skip";
         break;
       case "test_start":
-        if (active !== undefined && failedMutant === active) event.test.mode = "skip";
+        if (bail.bailed()) event.test.mode = "skip";
         break;
       case "test_done": {
-        if (active !== undefined && event.test.errors.length > 0) failedMutant = active;
+        if (active !== undefined && event.test.errors.length > 0) bail.failed(active);
         const id = fullName(event.test);
         this.testIds.push(id);
         const coverage = this.coverage;

@@ -161,8 +161,14 @@ describe.each(["overwrite", "merge"] as const)("two writers, %s semantics", (sem
   }, 30_000);
 
   test("an upload landing inside upload-group's converge makes it exit 1 (deterministic: slow DELETEs)", async () => {
-    // GIVEN a group holding three undeclared packages and DELETEs that each take 300 ms
-    emulator.configure({ uploadSemantics: semantics, readyDelayMs: 0, faults: { routes: { DeleteJobResource: { latencyMs: 300 } } } });
+    // GIVEN a group holding three undeclared packages, DELETEs that each take 300 ms, and a verifying
+    // read answered 500 ms after it arrives (under overwrite there is nothing to delete: without it,
+    // the window is one request long and a loaded machine loses the race)
+    emulator.configure({
+      uploadSemantics: semantics,
+      readyDelayMs: 0,
+      faults: { routes: { DeleteJobResource: { latencyMs: 300 }, ListJobResources: { latencyMs: 500 } } },
+    });
     const group = `inside-converge-${semantics}`;
     const project = emulator.env.HW_PROJECT_ID;
     expect((await signedSend(emulator, json("POST", `/v2.0/${project}/resources/jars`, { paths: ["x", "y", "z"].map((n) => OBS(`${n}.jar`)), group }))).status).toBe(201);
@@ -181,7 +187,7 @@ describe.each(["overwrite", "merge"] as const)("two writers, %s semantics", (sem
 
 test("a declared package re-uploaded inside upload-group's converge (merge: UPLOADING again) makes it exit 1 naming it not READY", async () => {
   // GIVEN a group holding three undeclared packages, merging uploads and DELETEs of 300 ms each
-  emulator.configure({ uploadSemantics: "merge", readyDelayMs: 0, faults: { routes: { DeleteJobResource: { latencyMs: 300 } } } });
+  emulator.configure({ uploadSemantics: "merge", readyDelayMs: 0, faults: { routes: { DeleteJobResource: { latencyMs: 300 }, ListJobResources: { latencyMs: 500 } } } });
   const group = "reuploaded-inside-converge";
   const project = emulator.env.HW_PROJECT_ID;
   expect((await signedSend(emulator, json("POST", `/v2.0/${project}/resources/jars`, { paths: ["x", "y", "z"].map((n) => OBS(`${n}.jar`)), group }))).status).toBe(201);

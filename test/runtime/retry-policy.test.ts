@@ -72,5 +72,5 @@ test("readiness: FAILED wins, statuses compared upper-cased by the client, missi
 test("converge deletes exactly the undeclared packages", () => {
   const group = { name: "g", packages: ["a", "b", "c"].map((name) => ({ name, status: "READY" })) };
   expect(extraPackages(group, ["a", "c", "d"])).toEqual(["b"]);
-  expect(extraPackages(undefined, ["a"])).toEqual([]);
+  expect(extraPackages(undefined, ["a"])).toStrictEqual([]);
 });
