@@ -107,6 +107,14 @@ describe("PackageGroupRemoval (DESTROY) of a group the App still declares is ref
     expect(allowed).not.toThrow();
   });
 
+  test("the same path means the same ids scope by scope: old/ab/c is not new/a/bc", () => {
+    const run = synthOf((app) => {
+      new PackageGroupRemoval(new Construct(new TerraformStack(app, "old"), "ab"), "c", { resourceType: ResourceType.TERRAFORM_DATA });
+      new FilePackageGroup(new Construct(new TerraformStack(app, "new"), "a"), "bc", props({ resourceType: ResourceType.TERRAFORM_DATA }));
+    });
+    expect(run).not.toThrow();
+  });
+
   test("RETAIN removals and removals of groups nobody declares synthesize", () => {
     const run = synthOf((app) => {
       new PackageGroupRemoval(new TerraformStack(app, "old"), "gatk", { removalPolicy: RemovalPolicy.RETAIN });

@@ -198,6 +198,19 @@ describe("tokens", () => {
     expect(message).toContain(TOKEN_RULE);
   });
 
+  test("a token in kind is rejected at synth time", () => {
+    let message = "";
+    Testing.synthScope((scope) => {
+      const v = new TerraformVariable(scope, "v", {});
+      try {
+        new PackageGroup(scope, "g", { ...props(), kind: v.stringValue as any });
+      } catch (error) {
+        message = (error as Error).message;
+      }
+    });
+    expect(message).toMatch(/^PackageGroup "stack\/g" has 1 invalid prop:\n {2}- kind: "\$\{TfToken\[TOKEN\.\d+\]\}" — must be known at synth time/);
+  });
+
   test("projectId and endpoint may be tokens: passed through into both resources' triggers", () => {
     const out = Testing.synthScope((scope) => {
       const project = new TerraformVariable(scope, "project", {});

@@ -33,3 +33,11 @@ test("exactly 20 names are listed whole; the 21st becomes '… and 1 more'", () 
   expect(listNames(names.slice(0, 20))).toBe(names.slice(0, 20).join(", "));
   expect(listNames(names)).toBe(`${names.slice(0, 20).join(", ")}, … and 1 more`);
 });
+
+test("a value JSON cannot write (a BigInt, a cycle) is rendered with String()", () => {
+  expect(renderValue(10n)).toBe("10");
+  const cycle: Record<string, unknown> = {};
+  cycle.self = cycle;
+  expect(renderValue(cycle)).toBe("[object Object]");
+  expect(renderValue(undefined)).toBe("undefined");
+});

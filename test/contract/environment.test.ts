@@ -61,9 +61,22 @@ describe("spec ⇄ environment", () => {
     expect(!result.ok && result.problems.map((p) => p.field)).toEqual([SPEC_ENV.group, `${SPEC_ENV.paths}[0]`, SPEC_ENV.waitTimeoutSeconds]);
   });
 
-  test("paths that are not a JSON array of strings are refused", () => {
-    const result = specFromEnvironment({ ...specToEnvironment(spec), [SPEC_ENV.paths]: "a,b" });
-    expect(!result.ok && result.problems[0]).toMatchObject({ field: SPEC_ENV.paths, rule: "a JSON array of OBS object URLs" });
+  test.each([
+    ["not JSON", "a,b"],
+    ["a JSON object", '{"a":"https://b.obs.cn-north-4.myhuaweicloud.com/a.jar"}'],
+    ["a JSON array with a number", '["https://b.obs.cn-north-4.myhuaweicloud.com/a.jar",1]'],
+  ])("paths that are %s are refused, naming the variable and the value", (_what, text) => {
+    const result = specFromEnvironment({ ...specToEnvironment(spec), [SPEC_ENV.paths]: text });
+    expect(result).toEqual({ ok: false, problems: [{ field: SPEC_ENV.paths, value: text, rule: "a JSON array of OBS object URLs" }] });
+  });
+
+  test("the identity alone: missing variables are named all at once, another schema version is refused", () => {
+    expect(identityFromEnvironment({ [SPEC_ENV.schemaVersion]: "1", [SPEC_ENV.kind]: "jar" })).toEqual({
+      ok: false,
+      problems: [SPEC_ENV.group, SPEC_ENV.region].map((field) => ({ field, value: undefined, rule: expect.stringContaining("must be set") })),
+    });
+    const other = identityFromEnvironment({ ...specToEnvironment(spec), [SPEC_ENV.schemaVersion]: "99" });
+    expect(other).toEqual({ ok: false, problems: [{ field: SPEC_ENV.schemaVersion, value: "99", rule: expect.stringMatching(/reads spec version 1; re-synthesize/) }] });
   });
 });
 

@@ -1,5 +1,5 @@
 /** The shared spec rules, called directly: each boundary and branch a mutation run showed untested. */
-import { checkObsPath, checkPaths, checkRegion, MAX_ENVIRONMENT_STRING_BYTES, pathsEnvironmentBytes } from "../../lib/contract";
+import { checkObsPath, checkPaths, checkRegion, MAX_ENVIRONMENT_STRING_BYTES, packageNameOf, pathsEnvironmentBytes, RULES } from "../../lib/contract";
 
 const HOST = "https://bkt.obs.cn-north-4.myhuaweicloud.com";
 
@@ -34,6 +34,24 @@ describe("OBS path rules", () => {
     ["a port", "https://bkt.obs.cn-north-4.myhuaweicloud.com:8443/a.jar"],
   ])("%s is refused: no user info or port", (_what, path) => {
     expect(checkObsPath(path, 0)).toEqual([{ field: "paths[0]", value: path, rule: expect.stringContaining("no user info or port") }]);
+  });
+});
+
+describe("what is not an object URL at all", () => {
+  test("an obs:// URI names the object URL to write instead, with or without a key", () => {
+    expect(checkObsPath("obs://bkt/jobs/a.jar", 0)[0].rule).toBe(
+      "obs:// URIs are not accepted by the DLI package API; write the object URL instead: https://bkt.obs.{region}.myhuaweicloud.com/jobs/a.jar",
+    );
+    expect(checkObsPath("obs://bkt", 0)[0].rule).toBe("obs:// URIs are not accepted by the DLI package API; write the object URL instead: https://bkt.obs.{region}.myhuaweicloud.com/");
+  });
+
+  test("a text the URL parser refuses gets the URL rule", () => {
+    expect(checkObsPath("a.jar", 2)).toEqual([{ field: "paths[2]", value: "a.jar", rule: RULES.obsUrl }]);
+  });
+
+  test("the package name is the decoded last segment; a malformed escape is kept as written", () => {
+    expect(packageNameOf(`${HOST}/jobs/my%20lib.jar?x#y`)).toBe("my lib.jar");
+    expect(packageNameOf(`${HOST}/jobs/a%E0%A4%A.jar`)).toBe("a%E0%A4%A.jar");
   });
 });
 

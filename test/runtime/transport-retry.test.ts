@@ -8,7 +8,7 @@ import { AddressInfo } from "node:net";
 import { verifySignature } from "../../lib/emulator";
 import { credentialsFromEnvironment } from "../../lib/runtime/credentials";
 import { DEFAULT_RETRY_BOUNDS } from "../../lib/runtime/retry-policy";
-import { createTransport } from "../../lib/runtime/transport";
+import { createTransport, errorFromResponse } from "../../lib/runtime/transport";
 
 const SK = "transport-test-sk";
 const bounds = { ...DEFAULT_RETRY_BOUNDS, maxAttempts: 4, baseMs: 1, maxDelayMs: 2 };
@@ -133,6 +133,8 @@ describe("response bodies are validated: an unexpected shape is a one-line error
     ["a list whose groups is not a list", "GET", "/v2.0/p/resources", 200, '{"groups":"nope"}', /GET \/v2\.0\/p\/resources → unexpected response: "groups" is string, expected a list · X-Request-Id req-1/],
     ["a package without status", "GET", "/v2.0/p/resources", 200, '{"groups":[{"group_name":"g","details":[{"resource_name":"a.jar"}]}]}', /group g: package a\.jar has no "status"/],
     ["an upload answered with HTML", "POST", "/v2.0/p/resources/jars", 201, "<html>gateway</html>", /HTTP 201 with a body that is not JSON/],
+    ["a list answered with a JSON array", "GET", "/v2.0/p/resources", 200, "[1]", /GET \/v2\.0\/p\/resources → unexpected response: HTTP 200 with a JSON array, expected an object · X-Request-Id req-1$/],
+    ["a list answered with a JSON number", "GET", "/v2.0/p/resources", 200, "42", /unexpected response: HTTP 200 with a JSON number, expected an object/],
   ])("%s", async (_name, method, path, status, body, message) => {
     const { transport, pool } = setUp();
     pool.intercept({ path, method }).reply(status, body, { headers: { "x-request-id": "req-1" } });
@@ -192,5 +194,74 @@ describe("throttling (issue 11 §2): a 429 is waited out, not counted, and slows
     expect(seen.length).toBeGreaterThanOrEqual(2);
     expect(seen.length).toBeLessThanOrEqual(4);
     await transport.close();
+  });
+});
+
+describe("an answer cut off mid-body (the connection closes after the headers)", () => {
+  /** A raw server: each connection's answer promises 100 bytes, sends 7 and closes, `cut` times; then a whole answer. */
+  async function cuttingServer(cut: number) {
+    let answered = 0;
+    const raw = createServer((req, res) => {
+      req.resume();
+      req.on("end", () => {
+        if (answered++ < cut) {
+          res.writeHead(200, { "content-type": "application/json", "content-length": "100" });
+          res.write('{"part');
+          setTimeout(() => res.socket?.destroy(), 20);
+        } else res.writeHead(200, { "content-type": "application/json" }).end('{"ok":true}');
+      });
+    });
+    await new Promise<void>((resolve) => raw.listen(0, "127.0.0.1", resolve));
+    return {
+      origin: `http://127.0.0.1:${(raw.address() as AddressInfo).port}`,
+      requests: () => answered,
+      close: () => new Promise<void>((resolve) => (raw.closeAllConnections(), raw.close(() => resolve()))),
+    };
+  }
+
+  test("is a connection reset: retried, and the next whole answer comes back", async () => {
+    const raw = await cuttingServer(1);
+    const transport = createTransport(credentialsFromEnvironment({ HW_ACCESS_KEY: "AK", HW_SECRET_KEY: SK }), bounds, undefined, { random: () => 0 });
+    try {
+      const response = await transport.send(new URL(raw.origin), { method: "GET", path: "/v2.0/p/resources" });
+      expect({ status: response.status, text: response.text, attempts: response.attempts }).toEqual({ status: 200, text: '{"ok":true}', attempts: 2 });
+    } finally {
+      await transport.close();
+      await raw.close();
+    }
+  });
+
+  test("on every attempt: one line naming the reset and the attempts", async () => {
+    const raw = await cuttingServer(10);
+    const transport = createTransport(credentialsFromEnvironment({ HW_ACCESS_KEY: "AK", HW_SECRET_KEY: SK }), { ...bounds, maxAttempts: 2 }, undefined, { random: () => 0 });
+    try {
+      await expect(transport.send(new URL(raw.origin), { method: "GET", path: "/v2.0/p/resources" })).rejects.toThrow(
+        "GET /v2.0/p/resources → no answer: ECONNRESET the connection closed before the answer was complete · after 2 attempts",
+      );
+      expect(raw.requests()).toBe(2);
+    } finally {
+      await transport.close();
+      await raw.close();
+    }
+  });
+});
+
+describe("error answers: code, message and request id from each body shape the services use", () => {
+  const answer = (status: number, text: string, requestId?: string) => ({ status, headers: {}, text, requestId, attempts: 1 });
+  test.each([
+    ["DLI", '{"error_code":"DLI.0002","error_msg":"bad group","request_id":"body-id"}', { code: "DLI.0002", message: "bad group", requestId: "body-id" }],
+    ["APIG", '{"code":"APIGW.0301","message":"Incorrect IAM authentication information"}', { code: "APIGW.0301", message: "Incorrect IAM authentication information" }],
+    ["Keystone (IAM)", '{"error":{"code":401,"message":"The request you have made requires authentication.","title":"Unauthorized"}}', { code: "401", message: "The request you have made requires authentication." }],
+    ["Keystone with a title only", '{"error":{"code":"403","title":"Forbidden"}}', { code: "403", message: "Forbidden" }],
+    ["not JSON", "upstream connect error", { code: undefined, message: "upstream connect error" }],
+    ["empty", "", { code: undefined, message: undefined }],
+  ])("%s", (_shape, text, expected) => {
+    const error = errorFromResponse("POST", "/v3/auth/tokens", answer(401, text));
+    expect({ code: error.details.code, message: error.details.message, requestId: error.details.requestId }).toEqual({ requestId: undefined, ...expected });
+  });
+
+  test("a body that is not JSON is cut to 200 characters; the header's request id wins over the body's", () => {
+    expect(errorFromResponse("GET", "/x", answer(502, "x".repeat(500))).details.message).toBe("x".repeat(200));
+    expect(errorFromResponse("GET", "/x", answer(500, '{"request_id":"body-id"}', "header-id")).details.requestId).toBe("header-id");
   });
 });
