@@ -66,6 +66,9 @@ describe.each(TYPES)("groups of the other stacks (%s)", (resourceType) => {
       },
     });
     expect(tf.one["//"][OTHER_STACKS_KEY]).toEqual([expect.objectContaining({ group: "b", projectId: UNKNOWN_VALUE })]);
+    // the written form is a contract with runtimes of other versions: pinned as text
+    expect(OTHER_STACKS_KEY).toBe("dli-packages-groups-of-other-stacks");
+    expect(UNKNOWN_VALUE).toBe("(known at apply time)");
     expect(JSON.stringify(tf.one)).not.toContain("var.project");
     expect(tf.one.data).toBeUndefined(); // no terraform_remote_state: nothing was referenced across stacks
   });

@@ -60,3 +60,25 @@ test("without a 429 the spacing halves every half-life, so the last processes sp
   advance(20_000);
   expect(pacer.intervalMs).toBe(0);
 });
+
+test("a request about to reserve would wait for the next slot: the last slot plus the spacing", () => {
+  const { pacer, advance } = pacerAt();
+  pacer.throttled();
+  expect([pacer.reserve(), pacer.reserve(), pacer.reserve()]).toEqual([188, 438, 688]);
+  expect(pacer.pendingDelay()).toBe(938);
+  advance(1_000);
+  expect(pacer.pendingDelay()).toBe(0);
+});
+
+test("a spacing of exactly the negligible bound is kept; below it, requests are unpaced", () => {
+  let now = 0;
+  const pacer = new Pacer({ firstIntervalMs: 40, maxIntervalMs: 4_000, recovery: 0.5, negligibleMs: 20, halfLifeMs: 1e15 }, () => now, () => 0.5);
+  pacer.throttled();
+  expect(pacer.intervalMs).toBe(40);
+  pacer.answered();
+  expect(pacer.intervalMs).toBe(20);
+  pacer.answered();
+  expect(pacer.intervalMs).toBe(0);
+  now += 1;
+  expect(pacer.intervalMs).toBe(0);
+});
