@@ -50,6 +50,11 @@ describe("spec ⇄ environment", () => {
     expect(fields).toEqual([SPEC_ENV.kind, SPEC_ENV.group, SPEC_ENV.paths, SPEC_ENV.region, SPEC_ENV.waitTimeoutSeconds, SPEC_ENV.removalPolicy]);
   });
 
+  test("a variable set to an empty string counts as missing", () => {
+    const result = specFromEnvironment({ ...specToEnvironment(spec), [SPEC_ENV.group]: "" });
+    expect(result).toEqual({ ok: false, problems: [{ field: SPEC_ENV.group, value: undefined, rule: expect.stringContaining("must be set") }] });
+  });
+
   test("a spec from another schema version is refused with what to do", () => {
     const result = specFromEnvironment({ ...specToEnvironment(spec), [SPEC_ENV.schemaVersion]: "99" });
     expect(!result.ok && result.problems[0].rule).toMatch(/re-synthesize/);
