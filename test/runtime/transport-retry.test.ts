@@ -4,7 +4,7 @@
  * X-Sdk-Date, the body is re-sent, POST is retried, a 4xx is not. Jitter is pinned to 0.
  */
 import { createServer, IncomingHttpHeaders, Server } from "node:http";
-import { AddressInfo } from "node:net";
+import { AddressInfo, createServer as netServer } from "node:net";
 import { verifySignature } from "../../lib/emulator";
 import { credentialsFromEnvironment } from "../../lib/runtime/credentials";
 import { DEFAULT_RETRY_BOUNDS } from "../../lib/runtime/retry-policy";
@@ -263,5 +263,51 @@ describe("error answers: code, message and request id from each body shape the s
   test("a body that is not JSON is cut to 200 characters; the header's request id wins over the body's", () => {
     expect(errorFromResponse("GET", "/x", answer(502, "x".repeat(500))).details.message).toBe("x".repeat(200));
     expect(errorFromResponse("GET", "/x", answer(500, '{"request_id":"body-id"}', "header-id")).details.requestId).toBe("header-id");
+  });
+});
+
+describe("connections", () => {
+  const transportWith = (retryBounds = bounds) =>
+    createTransport(credentialsFromEnvironment({ HW_ACCESS_KEY: "AK", HW_SECRET_KEY: SK }), retryBounds, undefined, { random: () => 0 });
+
+  test("one keep-alive connection carries a process's requests", async () => {
+    const { seen, transport, record, pool } = setUp();
+    pool.intercept({ path: "/v2.0/p/resources", method: "GET" }).reply(record(200, { groups: [] })).times(3);
+    const sockets = new Set<unknown>();
+    server.server.on("connection", (socket) => sockets.add(socket));
+    for (let i = 0; i < 3; i++) expect((await transport.send(new URL(ORIGIN), { method: "GET", path: "/v2.0/p/resources" })).status).toBe(200);
+    expect(seen).toHaveLength(3);
+    expect(sockets.size).toBe(1);
+    await transport.close();
+  });
+
+  test("an IPv6 literal endpoint (http://[::1]:port) is reached", async () => {
+    const v6 = createServer((req, res) => req.resume().on("end", () => res.writeHead(200, { "x-iam-trace-id": "trace-1" }).end("{}")));
+    await new Promise<void>((resolve) => v6.listen(0, "::1", resolve));
+    const transport = transportWith();
+    try {
+      const response = await transport.send(new URL(`http://[::1]:${(v6.address() as AddressInfo).port}`), { method: "GET", path: "/v3/projects" });
+      // IAM answers carry X-IAM-Trace-Id instead of X-Request-Id
+      expect({ status: response.status, requestId: response.requestId }).toEqual({ status: 200, requestId: "trace-1" });
+    } finally {
+      await transport.close();
+      v6.closeAllConnections();
+      await new Promise((resolve) => v6.close(resolve));
+    }
+  });
+
+  test("an https:// endpoint is spoken to in TLS (the first bytes are a TLS handshake, not an HTTP request line)", async () => {
+    const firstBytes: Buffer[] = [];
+    const tcp = netServer((socket) => socket.once("data", (chunk: Buffer) => (firstBytes.push(chunk), socket.destroy())));
+    await new Promise<void>((resolve) => tcp.listen(0, "127.0.0.1", resolve));
+    const transport = transportWith({ ...bounds, maxAttempts: 1 });
+    try {
+      await expect(transport.send(new URL(`https://127.0.0.1:${(tcp.address() as AddressInfo).port}`), { method: "GET", path: "/v3/projects" })).rejects.toThrow(/→ no answer/);
+      expect(firstBytes).toHaveLength(1);
+      expect(firstBytes[0][0]).toBe(0x16); // TLS record type "handshake"
+    } finally {
+      await transport.close();
+      await new Promise((resolve) => tcp.close(resolve));
+    }
   });
 });
