@@ -74,3 +74,57 @@ test("converge deletes exactly the undeclared packages", () => {
   expect(extraPackages(group, ["a", "c", "d"])).toEqual(["b"]);
   expect(extraPackages(undefined, ["a"])).toStrictEqual([]);
 });
+
+describe("the bounds, exactly", () => {
+  test("the attempt bound: one attempt short still retries; the reason names the variable", () => {
+    expect(decideRetry({ status: 503, attempts: 4, elapsedMs: 0 }, bounds, () => 0).retry).toBe(true);
+    expect(decideRetry({ status: 503, attempts: 5, elapsedMs: 0 }, bounds)).toEqual({ retry: false, reason: "5 attempts made (DLI_PACKAGES_MAX_ATTEMPTS=5)" });
+  });
+
+  test("the total-time bound: a retry ending exactly at the bound is made; one ms later is not", () => {
+    expect(decideRetry({ status: 503, retryAfter: "1", attempts: 1, elapsedMs: 9_000 }, bounds)).toEqual({ retry: true, delayMs: 1000 });
+    expect(decideRetry({ status: 503, retryAfter: "1", attempts: 1, elapsedMs: 9_001 }, bounds)).toEqual({
+      retry: false,
+      reason: "the next retry would pass DLI_PACKAGES_RETRY_TOTAL_MS=10000",
+    });
+  });
+
+  test("a 429 without the pacer's delay falls back to the jittered backoff", () => {
+    expect(decideRetry({ status: 429, attempts: 3, elapsedMs: 0 }, bounds, () => 0.5)).toEqual({ retry: true, delayMs: 200 });
+    // a fault's backoff ignores throttleDelayMs
+    expect(decideRetry({ status: 503, attempts: 3, throttleDelayMs: 700, elapsedMs: 0 }, bounds, () => 0.5)).toEqual({ retry: true, delayMs: 200 });
+  });
+
+  test("the first retry (and a retry number below 1) waits up to the base", () => {
+    expect(fullJitterDelay(0, bounds, () => 0.999)).toBe(99);
+    expect(fullJitterDelay(2, bounds, () => 0.999)).toBe(199);
+  });
+
+  test("Retry-After: the first of repeated headers, fractions, blanks, dates in the past", () => {
+    expect(retryAfterMs(["2", "9"])).toBe(2000);
+    expect(retryAfterMs(" 1.5 ")).toBe(1500);
+    expect(retryAfterMs("")).toBeUndefined();
+    expect(retryAfterMs(undefined)).toBeUndefined();
+    expect(retryAfterMs(new Date(5_000).toUTCString(), 7_000)).toBe(0);
+  });
+
+  test("each variable: blank means the default, spaces around a number are ignored, the range ends are allowed", () => {
+    expect(retryBoundsFromEnvironment({ DLI_PACKAGES_MAX_ATTEMPTS: "  " }).maxAttempts).toBe(DEFAULT_RETRY_BOUNDS.maxAttempts);
+    expect(retryBoundsFromEnvironment({ DLI_PACKAGES_MAX_ATTEMPTS: " 7 " }).maxAttempts).toBe(7);
+    expect(
+      retryBoundsFromEnvironment({
+        DLI_PACKAGES_MAX_ATTEMPTS: "100",
+        DLI_PACKAGES_RETRY_BASE_MS: "0",
+        DLI_PACKAGES_RETRY_MAX_DELAY_MS: "300000",
+        DLI_PACKAGES_RETRY_TOTAL_MS: "3600000",
+        DLI_PACKAGES_REQUEST_TIMEOUT_MS: "1",
+      }),
+    ).toEqual({ maxAttempts: 100, baseMs: 0, maxDelayMs: 300_000, totalMs: 3_600_000, requestTimeoutMs: 1 });
+    expect(() => retryBoundsFromEnvironment({ DLI_PACKAGES_MAX_ATTEMPTS: "101" })).toThrow(/DLI_PACKAGES_MAX_ATTEMPTS: "101" must be a whole number from 1 to 100/);
+    expect(() => retryBoundsFromEnvironment({ DLI_PACKAGES_RETRY_MAX_DELAY_MS: "300001" })).toThrow(/DLI_PACKAGES_RETRY_MAX_DELAY_MS: "300001" must be a whole number from 0 to 300000/);
+    expect(() => retryBoundsFromEnvironment({ DLI_PACKAGES_REQUEST_TIMEOUT_MS: "600001" })).toThrow(/DLI_PACKAGES_REQUEST_TIMEOUT_MS: "600001" must be a whole number from 1 to 600000/);
+    expect(() => retryBoundsFromEnvironment({ DLI_PACKAGES_RETRY_BASE_MS: "-1" })).toThrow(/DLI_PACKAGES_RETRY_BASE_MS: "-1" must be a whole number/);
+    expect(() => retryBoundsFromEnvironment({ DLI_PACKAGES_RETRY_TOTAL_MS: "1e3" })).toThrow(/DLI_PACKAGES_RETRY_TOTAL_MS: "1e3" must be a whole number/);
+    expect(() => retryBoundsFromEnvironment({ DLI_PACKAGES_RETRY_TOTAL_MS: "12345678901" })).toThrow(/"12345678901" must be a whole number/);
+  });
+});
