@@ -64,6 +64,8 @@ describe("spec ⇄ environment", () => {
     const env = { ...specToEnvironment(spec), [SPEC_ENV.group]: "bad group!", [SPEC_ENV.paths]: '["https://obs.cn-north-4.myhuaweicloud.com/b/k.jar"]', [SPEC_ENV.waitTimeoutSeconds]: "1.5" };
     const result = specFromEnvironment(env);
     expect(!result.ok && result.problems.map((p) => p.field)).toEqual([SPEC_ENV.group, `${SPEC_ENV.paths}[0]`, SPEC_ENV.waitTimeoutSeconds]);
+    // each with its own value: the timeout's as set (not NaN), the others' untouched
+    expect(!result.ok && result.problems.map((p) => p.value)).toEqual(["bad group!", "https://obs.cn-north-4.myhuaweicloud.com/b/k.jar", "1.5"]);
   });
 
   test.each([

@@ -86,6 +86,19 @@ describe("region", () => {
   // "cn-" + letters + "-1": a region id that is one DNS label of dli.{region}.… only up to 63 characters
   const regionOf = (length: number) => `cn-${"a".repeat(length - 5)}-1`;
 
+  test.each([
+    ["cn-north-4", true],
+    ["ap-southeast-1", true],
+    ["eu-west-101", true],
+    ["cn-south-west-2", true],
+    ["9cn-north-4", false],
+    ["cn-north-4a", false],
+    ["cn-north", false],
+    ["CN-north-4", false],
+  ])("%s → accepted: %s", (region, accepted) => {
+    expect(checkRegion(region)).toEqual(accepted ? [] : [{ field: "region", value: region, rule: RULES.region }]);
+  });
+
   test("63 characters pass, 64 are refused", () => {
     expect(regionOf(63)).toHaveLength(63);
     expect(checkRegion(regionOf(63))).toEqual([]);
