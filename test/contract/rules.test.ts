@@ -105,3 +105,109 @@ describe("region", () => {
     expect(checkRegion(regionOf(64))).toEqual([{ field: "region", value: regionOf(64), rule: expect.stringContaining("region id") }]);
   });
 });
+
+describe("each pattern at its edges", () => {
+  const { checkEndpoint, checkGroupName, checkProjectId } = require("../../lib/contract") as typeof import("../../lib/contract");
+  const ok = (problems: unknown[]) => problems.length === 0;
+
+  test.each([
+    ["g", true],
+    ["g".repeat(64), true],
+    ["a.b_c-D9", true],
+    ["", false],
+    ["g".repeat(65), false],
+    [" ab", false],
+    ["ab ", false],
+    ["a/b", false],
+  ])("group %j → accepted: %s", (group, accepted) => {
+    expect(ok(checkGroupName(group))).toBe(accepted);
+  });
+
+  test.each([
+    ["a.jar", true],
+    ["_a!-.jar", true],
+    [`${"n".repeat(124)}.jar`, true],
+    [`${"n".repeat(125)}.jar`, false],
+    [".hidden.jar", false],
+    ["a b.jar", false],
+    ["a+b.jar", false],
+  ])("package name %j → accepted: %s", (name, accepted) => {
+    expect(ok(checkObsPath(`${HOST}/jobs/${encodeURIComponent(name)}`, 0))).toBe(accepted);
+  });
+
+  test.each([
+    ["0123456789abcdef0123456789abcdef", true],
+    ["0123456789abcdef0123456789abcde", false],
+    ["0123456789abcdef0123456789abcdef0", false],
+    ["0123456789ABCDEF0123456789ABCDEF", false],
+    ["x0123456789abcdef0123456789abcdef", false],
+  ])("project id %s → accepted: %s", (projectId, accepted) => {
+    expect(ok(checkProjectId(projectId))).toBe(accepted);
+  });
+
+  test.each([
+    ["abc", true],
+    ["a".repeat(63), true],
+    ["my.bucket-1", true],
+    ["ab", false],
+    ["a".repeat(64), false],
+    ["-ab", false],
+    ["ab-", false],
+    ["a_b", false],
+  ])("bucket %s → accepted: %s", (bucket, accepted) => {
+    const problems = checkObsPath(`https://${bucket}.obs.cn-north-4.myhuaweicloud.com/a.jar`, 0);
+    expect(ok(problems)).toBe(accepted);
+    if (!accepted) expect(problems[0].rule).toContain("bucket names are 3–63");
+  });
+
+  test.each([
+    ["https://b1b.obs.cn-north-4.myhuaweicloud.com/a.jar", true],
+    ["https://b1b.obs.eu-west-101.myhuaweicloud.eu/a.jar", true],
+    ["https://b1b.obs.cn-north-4.myhuaweicloud.com.evil.example/a.jar", false],
+    ["https://b1b.obs.cn-north-4.myhuaweicloud.org/a.jar", false],
+    ["https://b1b.obs.cn_north.myhuaweicloud.com/a.jar", false],
+    ["https://b1b.obs..myhuaweicloud.com/a.jar", false],
+    ["https://.obs.cn-north-4.myhuaweicloud.com/a.jar", false],
+    ["https://b1b.cn-north-4.myhuaweicloud.com/a.jar", false],
+  ])("host of %s → accepted: %s", (path, accepted) => {
+    expect(ok(checkObsPath(path, 0))).toBe(accepted);
+  });
+
+  test.each([
+    ["\u001f", false],
+    ["\u007f", false],
+    ["\u0080", false],
+    ["\u009f", false],
+    ["\u2028", false],
+    ["\u2029", false],
+    ["\u00a0", true],
+    ["\u00e9", true],
+  ])("a path holding %j → accepted: %s (control characters are refused as written)", (char, accepted) => {
+    const problems = checkObsPath(`${HOST}/jobs/a${char}.jar`, 0);
+    expect(problems.some((p) => p.rule.includes("no control characters"))).toBe(!accepted);
+  });
+
+  test.each([
+    ["https://dli.example.com", true],
+    ["http://127.0.0.1:8080", true],
+    ["http://[::1]:8080", true],
+    ["http://localhost:8080", true],
+    ["https://dli.example.com/", true],
+    ["http://dli.example.com", false],
+    ["https://dli.example.com/v2", false],
+    ["https://dli.example.com?x", false],
+    ["https://dli.example.com#x", false],
+    ["https://dli.example.com\\x", false],
+    ["https:// dli.example.com", false],
+    ["https://dli.example.com\u0000", false],
+    ["https://dli.example.com\u0020", false],
+    ["https://user@dli.example.com", false],
+    ["https://:@dli.example.com", false],
+    [`https://${"a".repeat(63)}.${"b".repeat(63)}.${"c".repeat(63)}.${"d".repeat(61)}`, true],
+    [`https://${"a".repeat(63)}.${"b".repeat(63)}.${"c".repeat(63)}.${"d".repeat(62)}`, false],
+    ["ftp://dli.example.com", false],
+    ["not a url", false],
+  ])("endpoint %j → accepted: %s", (endpoint, accepted) => {
+    expect(checkEndpoint(endpoint)).toEqual(accepted ? [] : [{ field: "endpoint", value: endpoint, rule: RULES.endpoint }]);
+  });
+});
