@@ -152,7 +152,9 @@ describe("each pattern at its edges", () => {
     ["ab", false],
     ["a".repeat(64), false],
     ["-ab", false],
+    ["-abc", false],
     ["ab-", false],
+    ["abc-", false],
     ["a_b", false],
   ])("bucket %s → accepted: %s", (bucket, accepted) => {
     const problems = checkObsPath(`https://${bucket}.obs.cn-north-4.myhuaweicloud.com/a.jar`, 0);
