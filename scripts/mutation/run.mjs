@@ -22,5 +22,5 @@ if (stryker.status !== 0) {
   console.error(`mutation: stryker exited with ${stryker.status ?? stryker.signal} after ${minutes} min`);
   process.exit(stryker.status ?? 1);
 }
-spawnSync(process.execPath, [join(root, "scripts", "mutation", "table.mjs")], { cwd: root, stdio: "inherit" });
+spawnSync(process.execPath, [join(root, "scripts", "mutation", "table.mjs"), ...files], { cwd: root, stdio: "inherit" });
 console.log(`mutation: ${files.length > 0 ? files.join(" ") : "core files"} in ${minutes} min`);

@@ -1,4 +1,6 @@
-// The per-file table of the last mutation run (reports/mutation/mutation.json), as markdown:
+// The per-file table of the last mutation run (reports/mutation/mutation.json, or the .json
+// given), as markdown; with lib/… arguments, only those files (an incremental report also
+// holds the files of earlier runs). Usage: node scripts/mutation/table.mjs [report.json] [files…]
 // score = (killed + timeout) / (killed + timeout + survived + no coverage), Stryker's
 // "mutation score"; compile and runtime errors are not mutants that ran.
 import { readFileSync } from "node:fs";
@@ -6,11 +8,15 @@ import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const report = JSON.parse(readFileSync(process.argv[2] ?? join(root, "reports", "mutation", "mutation.json"), "utf8"));
+const args = process.argv.slice(2);
+const only = args.filter((a) => a.startsWith("lib/"));
+const reportFile = args.find((a) => a.endsWith(".json")) ?? join(root, "reports", "mutation", "mutation.json");
+const report = JSON.parse(readFileSync(reportFile, "utf8"));
 
 const rows = [];
 const total = { killed: 0, timeout: 0, survived: 0, noCoverage: 0, errors: 0 };
 for (const [file, { mutants }] of Object.entries(report.files).sort(([a], [b]) => a.localeCompare(b))) {
+  if (only.length > 0 && !only.includes(file)) continue;
   const count = { killed: 0, timeout: 0, survived: 0, noCoverage: 0, errors: 0 };
   for (const { status } of mutants) {
     if (status === "Killed") count.killed++;
