@@ -45,6 +45,19 @@ describe("what is not an object URL at all", () => {
     expect(checkObsPath("obs://bkt", 0)[0].rule).toBe("obs:// URIs are not accepted by the DLI package API; write the object URL instead: https://bkt.obs.{region}.myhuaweicloud.com/");
   });
 
+  test("obs:// with an empty bucket keeps the key in the suggestion", () => {
+    expect(checkObsPath("obs:///a.jar", 0)[0].rule).toBe("obs:// URIs are not accepted by the DLI package API; write the object URL instead: https://.obs.{region}.myhuaweicloud.com/a.jar");
+  });
+
+  test("a path-style OBS URL names the virtual-hosted form; hosts that only contain that form get the URL rule", () => {
+    expect(checkObsPath("https://obs.cn-north-4.myhuaweicloud.com/bkt/jobs/a.jar", 0)[0].rule).toBe(
+      "path-style OBS URLs are rejected by OBS; use the virtual-hosted form https://bkt.obs.cn-north-4.myhuaweicloud.com/jobs/a.jar",
+    );
+    for (const path of ["https://xobs.cn-north-4.myhuaweicloud.com/bkt/a.jar", "https://obs.cn-north-4.myhuaweicloud.com.evil.example/bkt/a.jar"]) {
+      expect(checkObsPath(path, 0)).toEqual([{ field: "paths[0]", value: path, rule: RULES.obsUrl }]);
+    }
+  });
+
   test("a text the URL parser refuses gets the URL rule", () => {
     expect(checkObsPath("a.jar", 2)).toEqual([{ field: "paths[2]", value: "a.jar", rule: RULES.obsUrl }]);
   });
