@@ -112,6 +112,10 @@ describe("region", () => {
     expect(checkRegion(region)).toEqual(accepted ? [] : [{ field: "region", value: region, rule: RULES.region }]);
   });
 
+  test("a value that is not a string is refused, never thrown on", () => {
+    for (const region of [undefined, 5, ["cn-north-4"]]) expect(checkRegion(region)).toEqual([{ field: "region", value: region, rule: RULES.region }]);
+  });
+
   test("63 characters pass, 64 are refused", () => {
     expect(regionOf(63)).toHaveLength(63);
     expect(checkRegion(regionOf(63))).toEqual([]);
@@ -156,6 +160,11 @@ describe("each pattern at its edges", () => {
     ["x0123456789abcdef0123456789abcdef", false],
   ])("project id %s → accepted: %s", (projectId, accepted) => {
     expect(ok(checkProjectId(projectId))).toBe(accepted);
+  });
+
+  test("a project id that only reads as one when made a string (a one-element list) is refused", () => {
+    const list = ["0123456789abcdef0123456789abcdef"];
+    expect(checkProjectId(list)).toEqual([{ field: "projectId", value: list, rule: RULES.projectId }]);
   });
 
   test.each([
