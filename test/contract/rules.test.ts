@@ -230,8 +230,13 @@ describe("each pattern at its edges", () => {
     [`https://${"a".repeat(63)}.${"b".repeat(63)}.${"c".repeat(63)}.${"d".repeat(61)}`, true],
     [`https://${"a".repeat(63)}.${"b".repeat(63)}.${"c".repeat(63)}.${"d".repeat(62)}`, false],
     ["ftp://dli.example.com", false],
+    ["ftp://127.0.0.1:8080", false],
     ["not a url", false],
   ])("endpoint %j → accepted: %s", (endpoint, accepted) => {
     expect(checkEndpoint(endpoint)).toEqual(accepted ? [] : [{ field: "endpoint", value: endpoint, rule: RULES.endpoint }]);
+  });
+
+  test("an endpoint that is not a string is refused, never thrown on", () => {
+    for (const endpoint of [5, ["https://dli.example.com"], null]) expect(checkEndpoint(endpoint)).toEqual([{ field: "endpoint", value: endpoint, rule: RULES.endpoint }]);
   });
 });
