@@ -50,6 +50,11 @@ describe("spec ⇄ environment", () => {
     expect(fields).toEqual([SPEC_ENV.kind, SPEC_ENV.group, SPEC_ENV.paths, SPEC_ENV.region, SPEC_ENV.waitTimeoutSeconds, SPEC_ENV.removalPolicy]);
   });
 
+  test("a bad region is one problem: the paths are not also checked against it", () => {
+    const result = specFromEnvironment({ ...specToEnvironment(spec), [SPEC_ENV.region]: "nowhere" });
+    expect(result).toEqual({ ok: false, problems: [{ field: SPEC_ENV.region, value: "nowhere", rule: expect.stringContaining("region id") }] });
+  });
+
   test("a variable set to an empty string counts as missing", () => {
     const result = specFromEnvironment({ ...specToEnvironment(spec), [SPEC_ENV.group]: "" });
     expect(result).toEqual({ ok: false, problems: [{ field: SPEC_ENV.group, value: undefined, rule: expect.stringContaining("must be set") }] });
