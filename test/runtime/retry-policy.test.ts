@@ -108,6 +108,10 @@ describe("the bounds, exactly", () => {
     expect(retryAfterMs(new Date(5_000).toUTCString(), 7_000)).toBe(0);
   });
 
+  test("the defaults, as docs/cli.md gives them", () => {
+    expect(retryBoundsFromEnvironment({})).toEqual({ maxAttempts: 6, baseMs: 500, maxDelayMs: 20_000, totalMs: 120_000, requestTimeoutMs: 30_000 });
+  });
+
   test("each variable: blank means the default, spaces around a number are ignored, the range ends are allowed", () => {
     expect(retryBoundsFromEnvironment({ DLI_PACKAGES_MAX_ATTEMPTS: "  " }).maxAttempts).toBe(DEFAULT_RETRY_BOUNDS.maxAttempts);
     expect(retryBoundsFromEnvironment({ DLI_PACKAGES_MAX_ATTEMPTS: " 7 " }).maxAttempts).toBe(7);
