@@ -106,6 +106,9 @@ describe("the bounds, exactly", () => {
     expect(retryAfterMs("")).toBeUndefined();
     expect(retryAfterMs(undefined)).toBeUndefined();
     expect(retryAfterMs(new Date(5_000).toUTCString(), 7_000)).toBe(0);
+    expect(retryAfterMs("1.25")).toBe(1250);
+    // neither seconds nor a date: no Retry-After (never NaN)
+    for (const text of ["x2", "2x", "2 seconds"]) expect(retryAfterMs(text)).toBeUndefined();
   });
 
   test("the defaults, as docs/cli.md gives them", () => {
@@ -129,6 +132,7 @@ describe("the bounds, exactly", () => {
     expect(() => retryBoundsFromEnvironment({ DLI_PACKAGES_REQUEST_TIMEOUT_MS: "600001" })).toThrow(/DLI_PACKAGES_REQUEST_TIMEOUT_MS: "600001" must be a whole number from 1 to 600000/);
     expect(() => retryBoundsFromEnvironment({ DLI_PACKAGES_RETRY_BASE_MS: "-1" })).toThrow(/DLI_PACKAGES_RETRY_BASE_MS: "-1" must be a whole number/);
     expect(() => retryBoundsFromEnvironment({ DLI_PACKAGES_RETRY_TOTAL_MS: "1e3" })).toThrow(/DLI_PACKAGES_RETRY_TOTAL_MS: "1e3" must be a whole number/);
+    expect(() => retryBoundsFromEnvironment({ DLI_PACKAGES_MAX_ATTEMPTS: "+5" })).toThrow(/DLI_PACKAGES_MAX_ATTEMPTS: "\+5" must be a whole number/);
     expect(() => retryBoundsFromEnvironment({ DLI_PACKAGES_RETRY_TOTAL_MS: "12345678901" })).toThrow(/"12345678901" must be a whole number/);
   });
 });
