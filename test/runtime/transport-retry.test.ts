@@ -96,6 +96,8 @@ test("503, 429, then 201: three attempts, each freshly signed, same body, POST r
   expect(response.requestId).toBe("req-3");
   expect(seen.map((s) => s.headers["x-sdk-date"])).toEqual(["20260101T000000Z", "20260101T000100Z", "20260101T000200Z"]);
   expect(new Set(seen.map((s) => s.headers.authorization)).size).toBe(3);
+  // the service's logs tell the runtime's requests apart
+  expect(seen.every((s) => s.headers["user-agent"].startsWith("cdktf-dli-packages-runtime/"))).toBe(true);
   for (const attempt of seen) {
     expect(attempt.body).toBe('{"paths":["x"],"group":"g"}');
     const verdict = verifySignature(
