@@ -11,7 +11,7 @@ import { Construct } from "constructs";
 import { TerraformElement, TerraformResource, TerraformStack, Token } from "./framework";
 import { OTHER_STACKS_KEY, OtherStackGroup, UNKNOWN_VALUE } from "../contract/declarations";
 import { GroupDeclaration, groupDeclarationsOf } from "./group-ownership";
-import { CONTENT_ID } from "./lifecycle-resources";
+import { addressOf, CONTENT_ID } from "./lifecycle-resources";
 
 /** Construct id of the element on the stack. */
 const ELEMENT_ID = "DliPackagesGroupsOfOtherStacks";
@@ -36,7 +36,7 @@ function otherStackGroup({ construct, spec }: GroupDeclaration): OtherStackGroup
   const known = (value: string | undefined) => (value === undefined ? undefined : Token.isUnresolved(value) ? UNKNOWN_VALUE : value);
   return {
     stack: TerraformStack.of(construct).node.id,
-    address: `${content.terraformResourceType}.${content.friendlyUniqueId}`,
+    address: addressOf(content),
     group: spec.group,
     region: spec.region,
     projectId: known(spec.projectId),
