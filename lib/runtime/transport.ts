@@ -246,7 +246,7 @@ export function jsonObject(method: string, path: string, response: HttpResponse)
     throw new ResponseShapeError(method, path, `HTTP ${response.status} with a body that is not JSON (${JSON.stringify(response.text.slice(0, 80))})`, response.requestId);
   }
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
-    throw new ResponseShapeError(method, path, `HTTP ${response.status} with a JSON ${Array.isArray(body) ? "array" : typeof body}, expected an object`, response.requestId);
+    throw new ResponseShapeError(method, path, `HTTP ${response.status} with a JSON ${body === null ? "null" : Array.isArray(body) ? "array" : typeof body}, expected an object`, response.requestId);
   }
   return body as Record<string, unknown>;
 }

@@ -7,8 +7,9 @@ import { createServer, IncomingHttpHeaders, Server } from "node:http";
 import { AddressInfo, createServer as netServer } from "node:net";
 import { verifySignature } from "../../lib/emulator";
 import { credentialsFromEnvironment } from "../../lib/runtime/credentials";
+import { DEFAULT_PACER_SETTINGS, Pacer } from "../../lib/runtime/pacer";
 import { DEFAULT_RETRY_BOUNDS } from "../../lib/runtime/retry-policy";
-import { createTransport, errorFromResponse } from "../../lib/runtime/transport";
+import { createTransport, errorFromResponse, jsonObject, RetryListener } from "../../lib/runtime/transport";
 
 const SK = "transport-test-sk";
 const bounds = { ...DEFAULT_RETRY_BOUNDS, maxAttempts: 4, baseMs: 1, maxDelayMs: 2 };
@@ -257,6 +258,11 @@ describe("error answers: code, message and request id from each body shape the s
     ["Keystone with a title only", '{"error":{"code":"403","title":"Forbidden"}}', { code: "403", message: "Forbidden" }],
     ["not JSON", "upstream connect error", { code: undefined, message: "upstream connect error" }],
     ["empty", "", { code: undefined, message: undefined }],
+    ["JSON null", "null", { code: undefined, message: undefined }],
+    ["an empty object", "{}", { code: undefined, message: undefined }],
+    ["APIG with a code only", '{"code":"APIGW.0101"}', { code: "APIGW.0101", message: undefined }],
+    ["empty DLI fields fall through to the next shape", '{"error_code":"","error_msg":"","code":"APIGW.0301","message":"denied"}', { code: "APIGW.0301", message: "denied" }],
+    ["a numeric DLI code", '{"error_code":500,"error_msg":"internal"}', { code: "500", message: "internal" }],
   ])("%s", (_shape, text, expected) => {
     const error = errorFromResponse("POST", "/v3/auth/tokens", answer(401, text));
     expect({ code: error.details.code, message: error.details.message, requestId: error.details.requestId }).toEqual({ requestId: undefined, ...expected });
@@ -265,6 +271,76 @@ describe("error answers: code, message and request id from each body shape the s
   test("a body that is not JSON is cut to 200 characters; the header's request id wins over the body's", () => {
     expect(errorFromResponse("GET", "/x", answer(502, "x".repeat(500))).details.message).toBe("x".repeat(200));
     expect(errorFromResponse("GET", "/x", answer(500, '{"request_id":"body-id"}', "header-id")).details.requestId).toBe("header-id");
+  });
+});
+
+describe("success bodies that are not a JSON object", () => {
+  const answer = (text: string) => ({ status: 200, headers: {}, text, requestId: "req-9", attempts: 1 });
+  test("JSON null is refused like any other non-object", () => {
+    expect(() => jsonObject("GET", "/v2.0/p/resources", answer("null"))).toThrow("GET /v2.0/p/resources → unexpected response: HTTP 200 with a JSON null, expected an object · X-Request-Id req-9");
+  });
+  test("a body that is not JSON is quoted, cut to 80 characters", () => {
+    expect(() => jsonObject("GET", "/x", answer("<" + "h".repeat(200)))).toThrow(`HTTP 200 with a body that is not JSON (${JSON.stringify("<" + "h".repeat(79))})`);
+  });
+});
+
+describe("pacing and Retry-After under the real transport", () => {
+  const transportWith = (pacer: Pacer, onRetry?: RetryListener, retryBounds = bounds) =>
+    createTransport(credentialsFromEnvironment({ HW_ACCESS_KEY: "AK", HW_SECRET_KEY: SK }), retryBounds, onRetry, { random: () => 0, pacer });
+  /** A pacer that does not decay within a test: only 429s and answers move its spacing. */
+  const steadyPacer = () => new Pacer({ ...DEFAULT_PACER_SETTINGS, firstIntervalMs: 200, maxIntervalMs: 1000, recovery: 0.5, halfLifeMs: 1e9 });
+
+  test("an answer after a 429 lets the pace recover; a request that got no answer does not", async () => {
+    const pacer = steadyPacer();
+    const transport = transportWith(pacer, undefined, { ...bounds, maxAttempts: 1 });
+    server.intercept({ path: "/p", method: "GET" }).reply(429, "{}", { headers: { "retry-after": "0" } });
+    server.intercept({ path: "/p", method: "GET" }).reply(200, "{}");
+    expect((await transport.send(new URL(ORIGIN), { method: "GET", path: "/p" })).status).toBe(200);
+    // 429: spacing 200 ms; then a 200: × recovery 0.5
+    expect(Math.round(pacer.intervalMs)).toBe(100);
+    const closed = netServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    await expect(transport.send(new URL(`http://127.0.0.1:${port}`), { method: "GET", path: "/p" })).rejects.toThrow(/ECONNREFUSED/);
+    // a refused connection is no answer from the service: the spacing stays
+    expect(Math.round(pacer.intervalMs)).toBe(100);
+    await transport.close();
+  });
+
+  test("Retry-After on a 503 sets the retry's delay", async () => {
+    const events: Parameters<RetryListener>[0][] = [];
+    const transport = transportWith(steadyPacer(), (event) => events.push(event));
+    const sentAt: number[] = [];
+    const reply = (status: number) => () => (sentAt.push(Date.now()), { statusCode: status, data: "{}", responseOptions: { headers: status === 503 ? { "retry-after": "0.3" } : {} } });
+    server.intercept({ path: "/r", method: "GET" }).reply(reply(503));
+    server.intercept({ path: "/r", method: "GET" }).reply(reply(200));
+    expect((await transport.send(new URL(ORIGIN), { method: "GET", path: "/r" })).status).toBe(200);
+    expect(events).toEqual([{ method: "GET", path: "/r", attempt: 2, delayMs: 300, cause: "HTTP 503", throttled: false, pacingMs: 0 }]);
+    expect(sentAt[1] - sentAt[0]).toBeGreaterThanOrEqual(290);
+    await transport.close();
+  });
+
+  test("a throttled request keeps its slot: a request started while it waits out Retry-After goes after its retry", async () => {
+    const transport = transportWith(steadyPacer());
+    const order: string[] = [];
+    let throttledAnswered!: () => void;
+    const firstAnswer = new Promise<void>((resolve) => (throttledAnswered = resolve));
+    let attemptsOfA = 0;
+    server.intercept({ path: "/a", method: "GET" }).reply(() => {
+      order.push(`a${++attemptsOfA}`);
+      if (attemptsOfA === 1) setImmediate(throttledAnswered);
+      return { statusCode: attemptsOfA === 1 ? 429 : 200, data: "{}", responseOptions: { headers: attemptsOfA === 1 ? { "retry-after": "0.5" } : {} } };
+    }).times(2);
+    server.intercept({ path: "/b", method: "GET" }).reply(() => (order.push("b"), { statusCode: 200, data: "{}" }));
+    const a = transport.send(new URL(ORIGIN), { method: "GET", path: "/a" });
+    await firstAnswer;
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    // a's retry holds the slot at +500 ms; b, started 150 ms in, gets the next one (+200 ms spacing)
+    const b = transport.send(new URL(ORIGIN), { method: "GET", path: "/b" });
+    expect([(await a).status, (await b).status]).toEqual([200, 200]);
+    expect(order).toEqual(["a1", "a2", "b"]);
+    await transport.close();
   });
 });
 
@@ -281,6 +357,17 @@ describe("connections", () => {
     expect(seen).toHaveLength(3);
     expect(sockets.size).toBe(1);
     await transport.close();
+  });
+
+  test("close() ends the idle keep-alive connection at once", async () => {
+    server.server.keepAliveTimeout = 60_000;
+    const { transport, record, pool } = setUp();
+    pool.intercept({ path: "/k", method: "GET" }).reply(record(200, {}));
+    const closed = new Promise<string>((resolve) => server.server.once("connection", (socket) => socket.once("close", () => resolve("closed"))));
+    expect((await transport.send(new URL(ORIGIN), { method: "GET", path: "/k" })).status).toBe(200);
+    await transport.close();
+    const timeout = new Promise<string>((resolve) => setTimeout(() => resolve("still open after 2 s"), 2000).unref());
+    expect(await Promise.race([closed, timeout])).toBe("closed");
   });
 
   test("an IPv6 literal endpoint (http://[::1]:port) is reached", async () => {
