@@ -129,3 +129,72 @@ test("a declared package that another writer removes mid-wait ends the wait at o
   expect(calls().filter((c) => !c.startsWith("Upload"))).toEqual(["ShowJobResource /a.jar?group=contested", "ListJobResources"]);
   expect(offsetMs).toBeLessThan(1000);
 });
+
+test("progress is reported when the count of READY packages changes, not every round", async () => {
+  emulator.configure({ uploadSemantics: "merge" });
+  await upload("progress", ["a.jar"]);
+  emulator.configure({ readyDelayMs: 1000 });
+  const uploaded = await upload("progress", ["b.jar"]); // a READY, b UPLOADING
+  let reuploaded = false;
+  // GIVEN a second writer re-uploading a.jar during the first sleep: it is UPLOADING again when b turns READY
+  const sleepThenReupload = async (ms: number) => {
+    await sleep(ms);
+    if (!reuploaded) {
+      reuploaded = true;
+      emulator.configure({ readyDelayMs: 5000 });
+      await upload("progress", ["a.jar"]);
+    }
+  };
+  const reports: [number, number][] = [];
+
+  await waitUntilReady({ client: session.client, group: "progress", names: ["a.jar", "b.jar"], timeoutMs: 60_000, initial: uploaded, sleep: sleepThenReupload, now, onProgress: (ready, total) => reports.push([ready, total]) });
+
+  // 1 of 2 READY at the start; b READY with a UPLOADING again is still 1 of 2: no second line
+  expect(reports).toEqual([[1, 2]]);
+  expect(calls().filter((c) => c.startsWith("ListJobResources"))).toHaveLength(2);
+});
+
+test("the timeout is exact: the round that reaches it ends the wait, and no poll is sent without a wait", async () => {
+  const uploaded = await upload("exact", ["here.jar"]);
+  const slept: number[] = [];
+  // the wait's own clock is the simulated time alone, so the deadline is reached exactly
+  const sleepExactly = async (ms: number) => {
+    if (ms <= 0) throw new Error(`a poll without a wait (slept ${ms} ms)`);
+    slept.push(ms);
+    await sleep(ms);
+  };
+  await expect(waitUntilReady({ client: session.client, group: "exact", names: ["gone.jar"], timeoutMs: 5000, initial: uploaded, sleep: sleepExactly, now: () => offsetMs })).rejects.toThrow(
+    /^group exact: not READY after 5s \(waitTimeout\); still waiting for gone\.jar/,
+  );
+  // 250, 375, 563, 844, 1266, then the 1702 ms left of 5 s
+  expect(slept).toEqual([250, 375, 563, 844, 1266, 1702]);
+});
+
+test("the polled package turning FAILED ends the wait at once", async () => {
+  emulator.configure({ readyDelayMs: 1000, failPaths: ["x.jar"] });
+  const uploaded = await upload("failing-polled", ["x.jar"]);
+  emulator.clearRequests();
+
+  await expect(waitUntilReady({ client: session.client, group: "failing-polled", names: ["x.jar"], timeoutMs: 60_000, initial: uploaded, sleep, now })).rejects.toThrow(
+    /^group failing-polled: 1 package\(s\) FAILED: x\.jar — /,
+  );
+  // FAILED at 1 s: polls after 250, 625 and 1188 ms, then the listing
+  expect(calls()).toEqual([...Array(3).fill("ShowJobResource /x.jar?group=failing-polled"), "ListJobResources"]);
+});
+
+test("without an upload answer: a package seen only by a poll and then gone was removed by another writer", async () => {
+  emulator.configure({ readyDelayMs: 3000 });
+  await upload("unseen", ["a.jar"]);
+  emulator.clearRequests();
+  let sleeps = 0;
+  // GIVEN a second writer whose same-name upload replaces the group during our second sleep
+  const sleepThenOverwrite = async (ms: number) => {
+    await sleep(ms);
+    if (++sleeps === 2) await upload("unseen", ["z.jar"]);
+  };
+
+  await expect(waitUntilReady({ client: session.client, group: "unseen", names: ["a.jar"], timeoutMs: 600_000, sleep: sleepThenOverwrite, now })).rejects.toThrow(
+    /^group unseen changed while it was being converged: missing a\.jar — /,
+  );
+  expect(calls().filter((c) => !c.startsWith("Upload"))).toEqual(["ShowJobResource /a.jar?group=unseen", "ShowJobResource /a.jar?group=unseen", "ListJobResources"]);
+});
