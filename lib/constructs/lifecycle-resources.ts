@@ -4,23 +4,14 @@
  * - identity: triggers = the identity fields only; destroy-time `delete-group` (unless RETAIN).
  * - content: triggers = the whole spec; create-time `upload-group`; depends on identity.
  *
- * Provisioner environments are built only from `${self.<triggers attribute>.<key>}`, the one
- * kind of reference a destroy-time provisioner may use, and the values come from state. No
- * credential is ever written: the runtime reads them from the environment Terraform inherits.
+ * Provisioner environments are built only from `self.<triggers attribute>`, the one kind of
+ * reference a destroy-time provisioner may use, and the values come from state. No credential
+ * is ever written: the runtime reads them from the environment Terraform inherits.
  */
 import { Construct } from "constructs";
 import { LocalExecProvisioner, TerraformResource, TerraformStack } from "./framework";
 import { NullResource } from "./null-classes";
-import {
-  IDENTITY_FIELDS,
-  PackageGroupSpec,
-  PROVISIONER_COMMANDS,
-  SPEC_ENV,
-  SPEC_FIELDS,
-  SpecField,
-  specToStrings,
-  TRIGGER_KEYS,
-} from "../contract";
+import { IDENTITY_FIELDS, PackageGroupSpec, PROVISIONER_COMMANDS, SPEC_FIELDS, SPEC_VARIABLE, SpecField, specToTriggers } from "../contract";
 import { DECLARATION_ENV } from "../contract/declarations";
 import { ensureNullProvider } from "./null-provider";
 import { TerraformData } from "./terraform-data";
@@ -36,20 +27,18 @@ export function triggersAttribute(resourceType: ResourceType): string {
   return resourceType === ResourceType.TERRAFORM_DATA ? "triggers_replace" : "triggers";
 }
 
-/** `{ DLI_PACKAGES_GROUP: "${self.triggers.group}", … }` for the given fields. */
-export function selfEnvironment(resourceType: ResourceType, fields: readonly SpecField[]): Record<string, string> {
-  const attribute = triggersAttribute(resourceType);
-  const env: Record<string, string> = {};
-  for (const field of fields) env[SPEC_ENV[field]] = `\${self.${attribute}.${TRIGGER_KEYS[field]}}`;
-  return env;
+/**
+ * The provisioner's spec: `{ DLI_PACKAGES_SPEC: "${jsonencode(self.triggers_replace)}" }`, the
+ * resource's whole trigger map in one entry (the runtime reads it back with the contract's
+ * `specFromEnvironment` / `identityFromEnvironment`).
+ */
+export function selfEnvironment(resourceType: ResourceType): Record<string, string> {
+  return { [SPEC_VARIABLE]: `\${jsonencode(self.${triggersAttribute(resourceType)})}` };
 }
 
 /** The trigger map for the given fields of a spec. */
 export function triggersOf(spec: PackageGroupSpec, fields: readonly SpecField[]): Record<string, string> {
-  const strings = specToStrings(spec);
-  const triggers: Record<string, string> = {};
-  for (const field of fields) triggers[TRIGGER_KEYS[field]] = strings[field];
-  return triggers;
+  return specToTriggers(spec, fields);
 }
 
 /** Terraform address of a resource, e.g. `terraform_data.gatk_content_1A2B3C4D`. */
@@ -68,11 +57,7 @@ export function deleteGroupProvisioner(stack: TerraformStack, resourceType: Reso
     type: "local-exec",
     when: "destroy",
     command: runtimeCommand(stack, PROVISIONER_COMMANDS.delete),
-    environment: {
-      ...selfEnvironment(resourceType, IDENTITY_FIELDS),
-      [DECLARATION_ENV.stackDir]: "${path.module}",
-      [DECLARATION_ENV.declaredBy]: declaredBy,
-    },
+    environment: { ...selfEnvironment(resourceType), [DECLARATION_ENV.declaredBy]: declaredBy },
   };
 }
 
@@ -81,7 +66,7 @@ export function uploadGroupProvisioner(stack: TerraformStack, resourceType: Reso
   return {
     type: "local-exec",
     command: runtimeCommand(stack, PROVISIONER_COMMANDS.upload),
-    environment: selfEnvironment(resourceType, SPEC_FIELDS),
+    environment: selfEnvironment(resourceType),
   };
 }
 

@@ -8,6 +8,7 @@ import { AssetType, TerraformAsset, TerraformStack } from "./framework";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { RUNTIME_BUNDLE_FILE, RUNTIME_LAUNCHER_FILE } from "../contract";
+import { RUNTIME_ASSET_ID } from "../contract/declarations";
 import { packageRootNotFoundError, runtimeBundleMissingError } from "./errors";
 
 /**
@@ -16,8 +17,6 @@ import { packageRootNotFoundError, runtimeBundleMissingError } from "./errors";
  * scripts/build-jsii.mjs). Each has the runtime bundle at dist/runtime/.
  */
 const PACKAGE_NAMES: readonly string[] = ["cdktf-dli-packages", "cdktn-dli-packages"];
-/** Construct id of the asset on the stack (also its folder under `assets/`). */
-export const RUNTIME_ASSET_ID = "DliPackagesRuntime";
 
 interface PackageInfo {
   readonly root: string;

@@ -11,6 +11,7 @@ import {
   checkProjectId,
   checkRegion,
   checkRemovalPolicy,
+  checkSpecEnvironmentSize,
   checkWaitTimeout,
   DEFAULT_WAIT_TIMEOUT_SECONDS,
   PackageGroupSpec,
@@ -51,11 +52,17 @@ export function specFromProps(props: PackageGroupProps): PropsCheck {
   const knownRegion = !Token.isUnresolved(region) && regionProblems.length === 0 ? region : undefined;
 
   const paths = props.paths;
+  // Where the size of the whole spec is reported (with the paths, which are nearly all of it),
+  // once the other fields are known; undefined when the paths are not a list of plain strings.
+  let sizeProblemsAt: number | undefined;
   if (known("paths", paths)) {
     if (Array.isArray(paths)) {
       const tokenIndexes = paths.map((p, i) => (Token.isUnresolved(p) ? i : -1)).filter((i) => i >= 0);
       for (const i of tokenIndexes) problems.push({ field: `paths[${i}]`, value: paths[i], rule: TOKEN_RULE });
-      if (tokenIndexes.length === 0) problems.push(...checkPaths(paths, knownRegion));
+      if (tokenIndexes.length === 0) {
+        problems.push(...checkPaths(paths, knownRegion));
+        sizeProblemsAt = problems.length;
+      }
     } else {
       problems.push(...checkPaths(paths, knownRegion));
     }
@@ -89,6 +96,11 @@ export function specFromProps(props: PackageGroupProps): PropsCheck {
   const resourceType = props.resourceType ?? ResourceType.NULL_RESOURCE;
   problems.push(...checkResourceType(resourceType));
 
+  if (sizeProblemsAt !== undefined) {
+    const sized = sizedSpec({ kind, group, paths, region, projectId: props.projectId, endpoint: props.endpoint, waitTimeoutSeconds, removalPolicy });
+    problems.splice(sizeProblemsAt, 0, ...checkSpecEnvironmentSize(sized));
+  }
+
   if (problems.length > 0) return { ok: false, problems };
   const spec: PackageGroupSpec = {
     schemaVersion: SPEC_SCHEMA_VERSION,
@@ -102,6 +114,21 @@ export function specFromProps(props: PackageGroupProps): PropsCheck {
     removalPolicy,
   };
   return { ok: true, spec, resourceType };
+}
+
+/**
+ * The spec as the size rule sees it at synth time: a project id or endpoint that is a token
+ * counts at its longest usual plain form (a 32-character project id; an https URL with a
+ * 253-character host and a port: 270 characters).
+ */
+function sizedSpec(props: Omit<PackageGroupSpec, "schemaVersion">): PackageGroupSpec {
+  const plain = (value: string | undefined, longest: number) => (Token.isUnresolved(value) ? "x".repeat(longest) : value);
+  return {
+    ...props,
+    schemaVersion: SPEC_SCHEMA_VERSION,
+    projectId: plain(props.projectId, 32),
+    endpoint: plain(props.endpoint, 270),
+  };
 }
 
 /** Problems with a resource type (also used by the removal API). */

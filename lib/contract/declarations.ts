@@ -4,22 +4,26 @@
  * handed from one construct to another in one apply: docs/design-notes.md, "Handing a group
  * over"). Written by the constructs, read by the runtime.
  *
- * - The identity resource's `delete-group` provisioner gets two more environment entries:
- *   the stack directory (`${path.module}`, where its `cdk.tf.json` is) and the address of the
- *   content resource that declares the group on the construct's behalf (its own, which does not
- *   count as "another" declaration).
+ * - The identity resource's `delete-group` provisioner gets one more environment entry: the
+ *   address of the content resource that declares the group on the construct's behalf (its own,
+ *   which does not count as "another" declaration). The stack directory, where `cdk.tf.json`
+ *   is, is where the provisioner's runtime is: `<stack>/assets/DliPackagesRuntime/<version>/`.
  * - Package groups of the *other* stacks of the same App are listed in the stack's
  *   `cdk.tf.json` under `"//"` (Terraform ignores `//` keys), so a stack copied to another
  *   runner carries what it needs. Groups of the stack itself are read from its resources.
  */
 
-/** Environment entries of the destroy-time `delete-group` provisioner (besides the identity). */
+/** Environment entry of the destroy-time `delete-group` provisioner (besides the identity). */
 export const DECLARATION_ENV = {
-  /** The stack directory, `${path.module}`: the runtime reads `cdk.tf.json` there. */
-  stackDir: "DLI_PACKAGES_STACK_DIR",
   /** Terraform address of the content resource of the same construct, e.g. `terraform_data.gatk_content_1A2B3C4D`. */
   declaredBy: "DLI_PACKAGES_DECLARED_BY",
 } as const;
+
+/**
+ * Construct id of the runtime asset on each stack: cdktf copies it to
+ * `<stack>/assets/DliPackagesRuntime/<version>/`, so the runtime knows its stack directory.
+ */
+export const RUNTIME_ASSET_ID = "DliPackagesRuntime";
 
 /** The synthesized configuration file in the stack directory. */
 export const CONFIGURATION_FILE = "cdk.tf.json";

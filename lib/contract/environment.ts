@@ -1,6 +1,8 @@
 /**
- * Reading a spec back from the environment the provisioners set (apply time).
- * The inverse of {@link specToEnvironment}; validated with the same rules as the constructs.
+ * Reading a spec back from the environment the provisioners set (apply time): one JSON variable,
+ * {@link SPEC_VARIABLE} (`jsonencode` of the resource's trigger map), or, for a run by hand, one
+ * variable per field ({@link SPEC_ENV}, the inverse of {@link specToEnvironment}). Validated with
+ * the same rules as the constructs.
  */
 import { checkEndpoint, checkGroupName, checkKind, checkProjectId, checkRegion, checkSpec, SpecProblem } from "./rules";
 import {
@@ -11,7 +13,9 @@ import {
   SPEC_ENV,
   SPEC_FIELDS,
   SPEC_SCHEMA_VERSION,
+  SPEC_VARIABLE,
   SpecField,
+  TRIGGER_KEYS,
 } from "./spec";
 
 export type SpecFromEnvironment =
@@ -39,7 +43,14 @@ export type IdentityFromEnvironment =
  * Parse and validate only the identity fields (the destroy-time provisioner of the identity
  * resource sets just these).
  */
-export function identityFromEnvironment(env: EnvironmentVariables): IdentityFromEnvironment {
+export function identityFromEnvironment(environment: EnvironmentVariables): IdentityFromEnvironment {
+  const variables = specVariables(environment, IDENTITY_FIELDS);
+  if (!variables.ok) return variables;
+  const result = identityFromVariables(variables.env);
+  return result.ok ? result : { ok: false, problems: result.problems.map(variables.name) };
+}
+
+function identityFromVariables(env: EnvironmentVariables): IdentityFromEnvironment {
   const problems = missingVariables(env, IDENTITY_REQUIRED);
   if (problems.length > 0) return { ok: false, problems };
   const versionProblem = checkVersion(env[SPEC_ENV.schemaVersion]!);
@@ -85,7 +96,14 @@ function checkVersion(version: string): SpecProblem | undefined {
  * Parse and validate the spec. Problems name the environment variable (not the spec field),
  * because that is what a person reading a failed `terraform apply` can look at.
  */
-export function specFromEnvironment(env: EnvironmentVariables): SpecFromEnvironment {
+export function specFromEnvironment(environment: EnvironmentVariables): SpecFromEnvironment {
+  const variables = specVariables(environment, SPEC_FIELDS);
+  if (!variables.ok) return variables;
+  const result = specFromVariables(variables.env);
+  return result.ok ? result : { ok: false, problems: result.problems.map(variables.name) };
+}
+
+function specFromVariables(env: EnvironmentVariables): SpecFromEnvironment {
   const problems = missingVariables(env, REQUIRED);
   if (problems.length > 0) return { ok: false, problems };
   const version = env[SPEC_ENV.schemaVersion]!;
@@ -129,4 +147,53 @@ function envNameForProblem(field: string): string {
   const specField = (base === "waitTimeout" ? "waitTimeoutSeconds" : base) as SpecField;
   const name = SPEC_FIELDS.includes(specField) ? SPEC_ENV[specField] : field;
   return index === undefined ? name : `${name}[${index}`;
+}
+
+type SpecVariables =
+  | { readonly ok: true; readonly env: EnvironmentVariables; readonly name: (problem: SpecProblem) => SpecProblem }
+  | { readonly ok: false; readonly problems: readonly SpecProblem[] };
+
+const SPEC_OBJECT_RULE =
+  "a JSON object of the spec's trigger keys to strings, as the synthesized provisioner sets it (jsonencode of the resource's triggers)";
+
+/**
+ * The per-field variables to read: {@link SPEC_VARIABLE}'s object when it is set (the
+ * provisioners'; per-field variables are then ignored, so a stray one in Terraform's environment
+ * changes nothing), else the per-field variables as they are. `name` renames a problem's field to
+ * where the value came from: `DLI_PACKAGES_GROUP` → `DLI_PACKAGES_SPEC.group`.
+ */
+function specVariables(environment: EnvironmentVariables, fields: readonly SpecField[]): SpecVariables {
+  const text = environment[SPEC_VARIABLE];
+  if (text === undefined) return { ok: true, env: environment, name: (problem) => problem };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = undefined;
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    return { ok: false, problems: [{ field: SPEC_VARIABLE, value: text, rule: SPEC_OBJECT_RULE }] };
+  }
+  const object = parsed as Record<string, unknown>;
+  const keys = fields.map((field) => TRIGGER_KEYS[field]);
+  const problems: SpecProblem[] = [];
+  for (const [key, value] of Object.entries(object)) {
+    if (!keys.includes(key)) {
+      problems.push({ field: SPEC_VARIABLE, value: key, rule: `an unknown key; the keys are ${keys.join(", ")}` });
+    } else if (typeof value !== "string") {
+      problems.push({ field: `${SPEC_VARIABLE}.${key}`, value, rule: "a string" });
+    }
+  }
+  if (problems.length > 0) return { ok: false, problems };
+  const env: Record<string, string | undefined> = {};
+  for (const field of fields) env[SPEC_ENV[field]] = object[TRIGGER_KEYS[field]] as string | undefined;
+  return { ok: true, env, name: (problem) => ({ ...problem, field: specVariableField(problem.field) }) };
+}
+
+/** `DLI_PACKAGES_PATHS[2]` → `DLI_PACKAGES_SPEC.paths[2]`. */
+function specVariableField(field: string): string {
+  const [name, index] = field.split("[");
+  const specField = SPEC_FIELDS.find((f) => SPEC_ENV[f] === name);
+  if (specField === undefined) return field;
+  return `${SPEC_VARIABLE}.${TRIGGER_KEYS[specField]}${index === undefined ? "" : `[${index}`}`;
 }

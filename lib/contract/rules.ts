@@ -10,8 +10,10 @@ import {
   PACKAGE_KINDS,
   PackageGroupSpec,
   REMOVAL_POLICIES,
-  SPEC_ENV,
+  SPEC_VARIABLE,
+  specToTriggers,
 } from "./spec";
+import { terraformJsonEncode } from "./terraform-json";
 
 /** One thing wrong with one field. */
 export interface SpecProblem {
@@ -49,7 +51,7 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
 /**
  * Linux caps one environment string (`NAME=value` and its NUL) at 32 pages = 131072 bytes
- * (MAX_ARG_STRLEN); Terraform passes the spec to the provisioner in environment variables, so a
+ * (MAX_ARG_STRLEN); Terraform passes the spec to the provisioner in an environment variable, so a
  * larger one fails with E2BIG before the runtime starts.
  */
 export const MAX_ENVIRONMENT_STRING_BYTES = 131_072;
@@ -210,8 +212,8 @@ export function checkObsPath(path: unknown, index: number, region?: string): Spe
 }
 
 /**
- * Problems with the path list: each path (in `region`, when given), duplicates, package-name
- * collisions, and the size of the environment string that carries the list.
+ * Problems with the path list: each path (in `region`, when given), duplicates and package-name
+ * collisions (the size of the whole spec: {@link checkSpecEnvironmentSize}).
  */
 export function checkPaths(paths: unknown, region?: string): SpecProblem[] {
   if (!Array.isArray(paths) || paths.length === 0) {
@@ -240,26 +242,37 @@ export function checkPaths(paths: unknown, region?: string): SpecProblem[] {
     }
     firstIndexOfName.set(name, index);
   });
-  return [...problems, ...checkPathsSize(paths)];
+  return problems;
 }
 
-/** Bytes of the environment string `DLI_PACKAGES_PATHS=<JSON>` plus its NUL. */
-export function pathsEnvironmentBytes(paths: readonly unknown[]): number {
-  return new TextEncoder().encode(`${SPEC_ENV.paths}=${JSON.stringify(paths)}`).length + 1;
+/**
+ * Bytes of the environment string `DLI_PACKAGES_SPEC=<jsonencode(triggers)>` plus its NUL, as
+ * Terraform builds it for a provisioner.
+ */
+export function specEnvironmentBytes(triggers: Readonly<Record<string, string>>): number {
+  return new TextEncoder().encode(`${SPEC_VARIABLE}=${terraformJsonEncode(triggers)}`).length + 1;
 }
 
-/** The path list must fit in one environment string (see {@link MAX_ENVIRONMENT_STRING_BYTES}). */
-export function checkPathsSize(paths: readonly unknown[]): SpecProblem[] {
-  // UTF-8 takes at most 3 bytes per UTF-16 code unit: a short list needs no encoding (synth of
-  // 1,000 groups checks 1,000 lists).
-  if (3 * (SPEC_ENV.paths.length + 1 + JSON.stringify(paths).length) + 1 <= MAX_ENVIRONMENT_STRING_BYTES) return [];
-  const bytes = pathsEnvironmentBytes(paths);
+/**
+ * The spec must fit in one environment string (see {@link MAX_ENVIRONMENT_STRING_BYTES}): the
+ * upload provisioner passes all of it, paths included, in {@link SPEC_VARIABLE}. The paths
+ * are nearly all of it, so the problem is theirs.
+ */
+export function checkSpecEnvironmentSize(spec: PackageGroupSpec): SpecProblem[] {
+  const triggers = specToTriggers(spec);
+  // jsonencode writes at most 6 bytes per UTF-16 code unit (`<` → `\u003c`): a spec that fits
+  // even so needs no encoding (synth of 1,000 groups checks 1,000 specs).
+  let units = SPEC_VARIABLE.length + 3;
+  // (String(): a spec being validated may hold anything; its other problems are reported apart.)
+  for (const [key, value] of Object.entries(triggers)) units += key.length + String(value).length + 6;
+  if (6 * units + 1 <= MAX_ENVIRONMENT_STRING_BYTES) return [];
+  const bytes = specEnvironmentBytes(triggers);
   if (bytes <= MAX_ENVIRONMENT_STRING_BYTES) return [];
   return [
     {
       field: "paths",
-      value: `${paths.length} paths, ${bytes} bytes as ${SPEC_ENV.paths}`,
-      rule: `the group's paths must fit in one environment string of at most ${MAX_ENVIRONMENT_STRING_BYTES} bytes (128 KiB, Linux MAX_ARG_STRLEN), or Terraform cannot start the provisioner (E2BIG); split the group into smaller groups or use shorter object keys`,
+      value: `${spec.paths.length} paths, ${bytes} bytes as ${SPEC_VARIABLE}`,
+      rule: `the group's spec, its paths included, must fit in one environment string of at most ${MAX_ENVIRONMENT_STRING_BYTES} bytes (128 KiB, Linux MAX_ARG_STRLEN), or Terraform cannot start the provisioner (E2BIG); split the group into smaller groups or use shorter object keys`,
     },
   ];
 }
@@ -319,6 +332,7 @@ export function checkSpec(spec: PackageGroupSpec): SpecProblem[] {
     ...checkKind(spec.kind),
     ...checkGroupName(spec.group),
     ...checkPaths(spec.paths, checkRegion(spec.region).length === 0 ? spec.region : undefined),
+    ...(Array.isArray(spec.paths) ? checkSpecEnvironmentSize(spec) : []),
     ...checkRegion(spec.region),
     ...checkProjectId(spec.projectId),
     ...checkEndpoint(spec.endpoint),

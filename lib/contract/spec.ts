@@ -156,7 +156,24 @@ export function specToStrings(spec: PackageGroupSpec): Record<SpecField, string>
   };
 }
 
-/** The provisioner environment for a spec: `{ DLI_PACKAGES_GROUP: "gatk", … }`. */
+/**
+ * The one environment variable the synthesized provisioners pass the spec in:
+ * `DLI_PACKAGES_SPEC = "${jsonencode(self.triggers_replace)}"` (or `self.triggers`), the
+ * resource's trigger map as JSON. One entry instead of one per field keeps every provisioner
+ * (and synth: cdktf resolves each JSON node three times) small. When it is set, the per-field
+ * variables ({@link SPEC_ENV}, for runs by hand) are ignored.
+ */
+export const SPEC_VARIABLE = "DLI_PACKAGES_SPEC";
+
+/** The trigger map (`triggers` / `triggers_replace`) of the given fields of a spec. */
+export function specToTriggers(spec: PackageGroupSpec, fields: readonly SpecField[] = SPEC_FIELDS): Record<string, string> {
+  const strings = specToStrings(spec);
+  const triggers: Record<string, string> = {};
+  for (const field of fields) triggers[TRIGGER_KEYS[field]] = strings[field];
+  return triggers;
+}
+
+/** The per-field variables for a spec (a run by hand): `{ DLI_PACKAGES_GROUP: "gatk", … }`. */
 export function specToEnvironment(spec: PackageGroupSpec): Record<string, string> {
   const strings = specToStrings(spec);
   const env: Record<string, string> = {};

@@ -1,14 +1,14 @@
 /**
  * The package groups the configuration being applied declares, as a destroy-time
  * `delete-group` sees them (docs/design-notes.md, "Handing a group over"): the content
- * resources of the stack's own `cdk.tf.json` (DLI_PACKAGES_STACK_DIR, i.e. `${path.module}`,
- * the directory Terraform runs in) and the groups of the App's other stacks recorded under its
+ * resources of the stack's own `cdk.tf.json` (in the stack directory the running runtime asset
+ * is in: the directory `${path.module}` names) and the groups of the App's other stacks recorded under its
  * `"//"` key. Values only known at apply time are kept as UNKNOWN_VALUE.
  */
 import { readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { renderValue } from "../contract/bounded-text";
-import { CONFIGURATION_FILE, DECLARATION_ENV, OTHER_STACKS_KEY, UNKNOWN_VALUE } from "../contract/declarations";
+import { CONFIGURATION_FILE, DECLARATION_ENV, OTHER_STACKS_KEY, RUNTIME_ASSET_ID, UNKNOWN_VALUE } from "../contract/declarations";
 import { TRIGGER_KEYS } from "../contract/spec";
 import { contentResources } from "./declared-groups";
 import { ConfigError } from "./errors";
@@ -30,6 +30,24 @@ export interface Declaration {
 /** A synthesized stack far beyond any real one (1,000 groups are ~3 MB): refused, not read. */
 const MAX_CONFIGURATION_BYTES = 256 * 1024 * 1024;
 
+/**
+ * The stack directory of a runtime bundle that runs from a stack's runtime asset,
+ * `<stack>/assets/DliPackagesRuntime/<version>/dli-packages.js` (what every synthesized
+ * provisioner runs: the directory `${path.module}` names, also under `terraform -chdir`); a
+ * ConfigError that says what to do for a bundle anywhere else (a run by hand with
+ * DLI_PACKAGES_DECLARED_BY set).
+ */
+export function stackDirectoryOf(bundle: string): string {
+  const version = dirname(bundle);
+  const asset = dirname(version);
+  const assets = dirname(asset);
+  if (basename(asset) === RUNTIME_ASSET_ID && basename(assets) === "assets") return dirname(assets);
+  throw new ConfigError(
+    `${DECLARATION_ENV.declaredBy} is set, which only the synthesized delete-group provisioner does, but this runtime is not the copy in a stack's assets/${RUNTIME_ASSET_ID}/<version>/ (it is ${renderValue(bundle)}): ` +
+      `run terraform in the synthesized stack directory, or unset ${DECLARATION_ENV.declaredBy} to delete by hand`,
+  );
+}
+
 /** Reads `<stackDir>/cdk.tf.json`; throws a ConfigError that says where and what to do. */
 export function configurationDeclarations(stackDir: string): Declaration[] {
   const file = join(stackDir, CONFIGURATION_FILE);
@@ -43,7 +61,7 @@ export function configurationDeclarations(stackDir: string): Declaration[] {
     // The errno code, not the message: that repeats the (possibly hostile, uncut) path.
     const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     throw new ConfigError(
-      `cannot read the configuration ${renderValue(file)} (${DECLARATION_ENV.stackDir}): ${reason}; ` +
+      `cannot read the configuration ${renderValue(file)} (the stack of this runtime asset): ${reason}; ` +
         `delete-group reads it to leave a group that another resource now declares to that resource: run terraform in the synthesized stack directory (cdktf.out/stacks/<stack>) with its ${CONFIGURATION_FILE}`,
     );
   }

@@ -54,13 +54,7 @@ describe.each(TYPES)("PackageGroupRemoval (%s)", (resourceType) => {
             when: "destroy",
             command: `exec /bin/sh "\${path.module}/assets/DliPackagesRuntime/0.2.0/dli-packages.sh" delete-group`,
             environment: {
-              DLI_PACKAGES_SPEC_VERSION: `\${self.${attr}.spec_version}`,
-              DLI_PACKAGES_KIND: `\${self.${attr}.kind}`,
-              DLI_PACKAGES_GROUP: `\${self.${attr}.group}`,
-              DLI_PACKAGES_REGION: `\${self.${attr}.region}`,
-              DLI_PACKAGES_PROJECT_ID: `\${self.${attr}.project_id}`,
-              DLI_PACKAGES_ENDPOINT: `\${self.${attr}.endpoint}`,
-              DLI_PACKAGES_STACK_DIR: "${path.module}",
+              DLI_PACKAGES_SPEC: `\${jsonencode(self.${attr})}`,
               DLI_PACKAGES_DECLARED_BY: content.from,
             },
           },
@@ -133,7 +127,7 @@ if (!haveTerraform) console.warn("removal under real terraform skipped: no terra
   });
   afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
-  const STUB = `require("fs").appendFileSync(process.env.DLI_STUB_LOG, JSON.stringify({ command: process.argv[2], group: process.env.DLI_PACKAGES_GROUP, kind: process.env.DLI_PACKAGES_KIND, region: process.env.DLI_PACKAGES_REGION }) + "\\n");`;
+  const STUB = `require("fs").appendFileSync(process.env.DLI_STUB_LOG, JSON.stringify((({ group, kind, region }) => ({ command: process.argv[2], group, kind, region }))(JSON.parse(process.env.DLI_PACKAGES_SPEC))) + "\\n");`;
 
   const synthInto = (declare: (stack: TerraformStack) => void): string => {
     const app = new App({ outdir });

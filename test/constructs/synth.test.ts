@@ -76,7 +76,7 @@ describe.each(TYPES)("lifecycle resources (%s)", (resourceType) => {
         "local-exec": {
           when: "destroy",
           command: `exec /bin/sh "\${path.module}/assets/DliPackagesRuntime/0.2.0/dli-packages.sh" delete-group`,
-          environment: expect.objectContaining({ DLI_PACKAGES_GROUP: `\${self.${triggers}.group}` }),
+          environment: { DLI_PACKAGES_SPEC: `\${jsonencode(self.${triggers})}`, DLI_PACKAGES_DECLARED_BY: expect.stringMatching(/_content_/) },
         },
       },
     ]);

@@ -311,10 +311,42 @@ describe("one owner per group: two constructs of one App naming the same group a
   });
 });
 
-test("a group whose paths do not fit in one environment string is refused at synth with the limit and its size", () => {
+test("a group whose spec does not fit in one environment string is refused at synth with the limit and its size", () => {
   const paths = Array.from({ length: 1600 }, (_, i) => `${OBS}/jobs/some/deeper/folder/package-${String(i).padStart(5, "0")}.jar`);
   const message = errorOf({ paths });
-  expect(message).toMatch(/^FilePackageGroup "stack\/gatk" has 1 invalid prop:\n  - paths: "1600 paths, \d{6} bytes as DLI_PACKAGES_PATHS" — the group's paths must fit in one environment string of at most 131072 bytes \(128 KiB, Linux MAX_ARG_STRLEN\)/);
+  expect(message).toMatch(/^FilePackageGroup "stack\/gatk" has 1 invalid prop:\n  - paths: "1600 paths, \d{6} bytes as DLI_PACKAGES_SPEC" — the group's spec, its paths included, must fit in one environment string of at most 131072 bytes \(128 KiB, Linux MAX_ARG_STRLEN\)/);
+});
+
+test("the size is of the whole spec as Terraform passes it: exact for plain values, a token endpoint at its longest form (270)", () => {
+  const { MAX_ENVIRONMENT_STRING_BYTES, specEnvironmentBytes, specToTriggers } = require("../../lib/contract") as typeof import("../../lib/contract");
+  const { App, TerraformStack, TerraformVariable } = require("cdktf");
+  const endpoint = "http://127.0.0.1:18080";
+  // Paths that leave `slack` bytes free with the 22-character plain endpoint.
+  const pathsLeaving = (slack: number) => {
+    const plain = { schemaVersion: "1", kind: "file" as const, group: "gatk", region: "cn-north-4", endpoint, waitTimeoutSeconds: 1800, removalPolicy: "destroy" as const };
+    const paths = Array.from({ length: 1000 }, (_, i) => `${OBS}/jobs/package-${String(i).padStart(5, "0")}.jar`);
+    const short = MAX_ENVIRONMENT_STRING_BYTES - slack - specEnvironmentBytes(specToTriggers({ ...plain, paths }));
+    const body = short - 5 - `${OBS}/`.length - ".jar".length;
+    const folders = Math.floor((body - 5) / 100);
+    paths.push(`${OBS}/${`${"d".repeat(99)}/`.repeat(folders)}${"n".repeat(body - 100 * folders)}.jar`);
+    expect(specEnvironmentBytes(specToTriggers({ ...plain, paths }))).toBe(MAX_ENVIRONMENT_STRING_BYTES - slack);
+    return paths;
+  };
+  /** The construct's error message, "" when it is accepted; `token`: the endpoint is a Terraform variable. */
+  const messageOf = (paths: string[], endpointOf: (stack: any) => string) => {
+    const stack = new TerraformStack(new App(), "stack");
+    try {
+      new FilePackageGroup(stack, "gatk", props({ paths, endpoint: endpointOf(stack) }));
+      return "";
+    } catch (error) {
+      return (error as Error).message.slice(0, 300);
+    }
+  };
+  const token = (stack: any) => new TerraformVariable(stack, "endpoint", { type: "string" }).stringValue;
+  expect(messageOf(pathsLeaving(0), () => endpoint)).toBe("");
+  expect(messageOf(pathsLeaving(0), () => `${endpoint}/`)).toMatch(/"1001 paths, 131073 bytes as DLI_PACKAGES_SPEC"/);
+  expect(messageOf(pathsLeaving(270 - endpoint.length), token)).toBe("");
+  expect(messageOf(pathsLeaving(270 - endpoint.length - 1), token)).toMatch(/"1001 paths, 131073 bytes as DLI_PACKAGES_SPEC"/);
 });
 
 test("hostile paths are refused at synth by the same rules as at apply time", () => {

@@ -1,12 +1,18 @@
 import {
   DEFAULT_WAIT_TIMEOUT_SECONDS,
+  IDENTITY_FIELDS,
   identityFromEnvironment,
   PackageGroupSpec,
   SPEC_ENV,
+  SPEC_FIELDS,
   SPEC_SCHEMA_VERSION,
+  SPEC_VARIABLE,
+  SpecField,
   specFromEnvironment,
   specToEnvironment,
+  specToTriggers,
 } from "../../lib/contract";
+import { terraformJsonEncode } from "../../lib/contract/terraform-json";
 
 const spec: PackageGroupSpec = {
   schemaVersion: SPEC_SCHEMA_VERSION,
@@ -93,23 +99,123 @@ describe("spec ⇄ environment", () => {
 });
 
 describe("the environment-string limit (issue 11 §3): one rule for synth and runtime", () => {
-  const { checkPathsSize, MAX_ENVIRONMENT_STRING_BYTES, pathsEnvironmentBytes } = require("../../lib/contract") as typeof import("../../lib/contract");
+  const { MAX_ENVIRONMENT_STRING_BYTES, specEnvironmentBytes, specToTriggers } = require("../../lib/contract") as typeof import("../../lib/contract");
   const many = (n: number) => Array.from({ length: n }, (_, i) => `https://my-bucket.obs.cn-north-4.myhuaweicloud.com/jobs/some/deeper/folder/package-${String(i).padStart(5, "0")}.jar`);
 
   test("the bound is Linux's MAX_ARG_STRLEN, counted as NAME=value plus NUL", () => {
     expect(MAX_ENVIRONMENT_STRING_BYTES).toBe(128 * 1024);
-    expect(pathsEnvironmentBytes(["a"])).toBe(Buffer.byteLength(`${SPEC_ENV.paths}=["a"]`) + 1);
-    expect(checkPathsSize(many(10))).toEqual([]);
+    expect(specEnvironmentBytes({ group: "a" })).toBe(Buffer.byteLength('DLI_PACKAGES_SPEC={"group":"a"}') + 1);
   });
 
-  test("a larger DLI_PACKAGES_PATHS read by the runtime is refused naming the limit and the size", () => {
-    const env = specToEnvironment({ ...spec, paths: many(1600) });
-    const bytes = Buffer.byteLength(`${SPEC_ENV.paths}=${env[SPEC_ENV.paths]}`) + 1;
+  test("a spec larger than one environment string, read by the runtime, is refused naming the limit and the size", () => {
+    const large = { ...spec, paths: many(1600) };
+    const bytes = specEnvironmentBytes(specToTriggers(large));
     expect(bytes).toBeGreaterThan(MAX_ENVIRONMENT_STRING_BYTES);
-    const parsed = specFromEnvironment(env);
-    expect(parsed.ok).toBe(false);
-    const problem = !parsed.ok && parsed.problems.find((p) => p.field === SPEC_ENV.paths);
-    expect(problem).toMatchObject({ value: `1600 paths, ${bytes} bytes as ${SPEC_ENV.paths}` });
-    expect((problem as { rule: string }).rule).toMatch(/at most 131072 bytes \(128 KiB, Linux MAX_ARG_STRLEN\).*E2BIG/);
+    for (const env of [specToEnvironment(large), specToSpecVariable(large)]) {
+      const parsed = specFromEnvironment(env);
+      expect(parsed.ok).toBe(false);
+      const problem = !parsed.ok && parsed.problems.find((p) => p.value === `1600 paths, ${bytes} bytes as DLI_PACKAGES_SPEC`);
+      expect(problem).toBeTruthy();
+      expect((problem as { rule: string }).rule).toMatch(/at most 131072 bytes \(128 KiB, Linux MAX_ARG_STRLEN\).*E2BIG/);
+    }
+  });
+});
+
+/** What the synthesized upload-group provisioner passes: jsonencode of the content triggers. */
+function specToSpecVariable(value: PackageGroupSpec, fields: readonly SpecField[] = SPEC_FIELDS): Record<string, string> {
+  return { [SPEC_VARIABLE]: terraformJsonEncode(specToTriggers(value, fields)) };
+}
+
+describe("DLI_PACKAGES_SPEC: the spec as the provisioners pass it, jsonencode of the resource's triggers", () => {
+  test("reads back equal, with and without the optional fields", () => {
+    expect(specFromEnvironment(specToSpecVariable(spec))).toEqual({ ok: true, spec });
+    const { projectId, endpoint, ...required } = spec;
+    void projectId;
+    void endpoint;
+    expect(specFromEnvironment(specToSpecVariable(required))).toEqual({ ok: true, spec: required });
+  });
+
+  test("the identity reads back from the identity resource's triggers", () => {
+    expect(identityFromEnvironment(specToSpecVariable(spec, IDENTITY_FIELDS))).toEqual({
+      ok: true,
+      identity: { schemaVersion: "1", kind: "jar", group: "gatk", region: "cn-north-4", projectId: spec.projectId, endpoint: spec.endpoint },
+    });
+  });
+
+  test("when it is set, the per-field variables are ignored: a stray one in Terraform's environment changes nothing", () => {
+    const stray = { [SPEC_ENV.group]: "evil", [SPEC_ENV.region]: "eu-west-101", [SPEC_ENV.paths]: "[]", [SPEC_ENV.projectId]: "f".repeat(32) };
+    expect(specFromEnvironment({ ...stray, ...specToSpecVariable(spec) })).toEqual({ ok: true, spec });
+    expect(identityFromEnvironment({ ...stray, ...specToSpecVariable(spec, IDENTITY_FIELDS) })).toMatchObject({ ok: true, identity: { group: "gatk", region: "cn-north-4" } });
+  });
+
+  test.each([
+    ["not JSON", "group=gatk"],
+    ["empty", ""],
+    ["a JSON array", '["gatk"]'],
+    ["JSON null", "null"],
+    ["a JSON string", '"gatk"'],
+  ])("a value that is %s is refused, naming the variable and the value", (_what, text) => {
+    for (const parse of [specFromEnvironment, identityFromEnvironment]) {
+      expect(parse({ [SPEC_VARIABLE]: text })).toEqual({
+        ok: false,
+        problems: [{ field: SPEC_VARIABLE, value: text, rule: expect.stringMatching(/^a JSON object of the spec's trigger keys to strings/) }],
+      });
+    }
+  });
+
+  test("unknown keys and values that are not strings are refused, every one at once", () => {
+    const text = JSON.stringify({ ...specToTriggers(spec), wait_timeout_seconds: 1800, paths: ["a"], __proto__x: "1", extra: "x" });
+    const result = specFromEnvironment({ [SPEC_VARIABLE]: text });
+    expect(result).toEqual({
+      ok: false,
+      problems: [
+        { field: "DLI_PACKAGES_SPEC.paths", value: ["a"], rule: "a string" },
+        { field: "DLI_PACKAGES_SPEC.wait_timeout_seconds", value: 1800, rule: "a string" },
+        { field: SPEC_VARIABLE, value: "__proto__x", rule: expect.stringContaining("an unknown key; the keys are spec_version, kind, group, paths, region") },
+        { field: SPEC_VARIABLE, value: "extra", rule: expect.stringContaining("unknown key") },
+      ],
+    });
+    // A "__proto__" key is an own key of the parsed object, and unknown too
+    expect(specFromEnvironment({ [SPEC_VARIABLE]: '{"__proto__":{"group":"evil"}}' })).toEqual({
+      ok: false,
+      problems: [{ field: SPEC_VARIABLE, value: "__proto__", rule: expect.stringContaining("unknown key") }],
+    });
+  });
+
+  test("the identity provisioner's spec has only the identity keys: any other is unknown to delete-group", () => {
+    const result = identityFromEnvironment(specToSpecVariable(spec));
+    expect(!result.ok && result.problems.map((p) => p.value)).toEqual(["paths", "removal_policy", "wait_timeout_seconds"]);
+  });
+
+  test("problems name the key inside DLI_PACKAGES_SPEC, with their values", () => {
+    const triggers = { ...specToTriggers(spec), group: "bad group!", paths: '["https://obs.cn-north-4.myhuaweicloud.com/b/k.jar"]', wait_timeout_seconds: "1.5" };
+    const result = specFromEnvironment({ [SPEC_VARIABLE]: JSON.stringify(triggers) });
+    expect(!result.ok && result.problems.map((p) => [p.field, p.value])).toEqual([
+      ["DLI_PACKAGES_SPEC.group", "bad group!"],
+      ["DLI_PACKAGES_SPEC.paths[0]", "https://obs.cn-north-4.myhuaweicloud.com/b/k.jar"],
+      ["DLI_PACKAGES_SPEC.wait_timeout_seconds", "1.5"],
+    ]);
+  });
+
+  test("missing keys are named, all at once; another schema version is refused with what to do", () => {
+    const result = specFromEnvironment({ [SPEC_VARIABLE]: '{"spec_version":"1","group":""}' });
+    expect(!result.ok && result.problems.map((p) => p.field)).toEqual(
+      ["kind", "group", "paths", "region", "wait_timeout_seconds", "removal_policy"].map((key) => `DLI_PACKAGES_SPEC.${key}`),
+    );
+    expect(identityFromEnvironment({ [SPEC_VARIABLE]: '{"spec_version":"1","kind":"jar"}' })).toEqual({
+      ok: false,
+      problems: ["group", "region"].map((key) => ({ field: `DLI_PACKAGES_SPEC.${key}`, value: undefined, rule: expect.stringContaining("must be set") })),
+    });
+    const other = specFromEnvironment(specToSpecVariable({ ...spec, schemaVersion: "99" }));
+    expect(other).toEqual({ ok: false, problems: [{ field: "DLI_PACKAGES_SPEC.spec_version", value: "99", rule: expect.stringMatching(/re-synthesize/) }] });
+    const otherIdentity = identityFromEnvironment(specToSpecVariable({ ...spec, schemaVersion: "99" }, IDENTITY_FIELDS));
+    expect(!otherIdentity.ok && otherIdentity.problems[0].field).toBe("DLI_PACKAGES_SPEC.spec_version");
+  });
+
+  test("paths that are not a JSON array of strings, and a bad identity field, are named inside it", () => {
+    const result = specFromEnvironment({ [SPEC_VARIABLE]: JSON.stringify({ ...specToTriggers(spec), paths: "a,b" }) });
+    expect(result).toEqual({ ok: false, problems: [{ field: "DLI_PACKAGES_SPEC.paths", value: "a,b", rule: "a JSON array of OBS object URLs" }] });
+    const identity = identityFromEnvironment(specToSpecVariable({ ...spec, region: "nowhere" }, IDENTITY_FIELDS));
+    expect(identity).toEqual({ ok: false, problems: [{ field: "DLI_PACKAGES_SPEC.region", value: "nowhere", rule: expect.stringContaining("region id") }] });
   });
 });

@@ -1,5 +1,18 @@
 /** The shared spec rules, called directly: each boundary and branch a mutation run showed untested. */
-import { checkObsPath, checkPaths, checkRegion, MAX_ENVIRONMENT_STRING_BYTES, packageNameOf, pathsEnvironmentBytes, RULES } from "../../lib/contract";
+import {
+  checkObsPath,
+  checkPaths,
+  checkRegion,
+  checkSpec,
+  checkSpecEnvironmentSize,
+  MAX_ENVIRONMENT_STRING_BYTES,
+  PackageGroupSpec,
+  packageNameOf,
+  RULES,
+  specEnvironmentBytes,
+  specToTriggers,
+} from "../../lib/contract";
+import { terraformJsonEncode } from "../../lib/contract/terraform-json";
 
 const HOST = "https://bkt.obs.cn-north-4.myhuaweicloud.com";
 
@@ -68,30 +81,60 @@ describe("what is not an object URL at all", () => {
   });
 });
 
-describe("the path list fits in one environment string", () => {
-  /** Paths whose DLI_PACKAGES_PATHS string is exactly `bytes` long (NUL included). */
-  function pathsOfBytes(bytes: number): string[] {
+describe("the spec fits in one environment string (DLI_PACKAGES_SPEC, paths included)", () => {
+  const base: PackageGroupSpec = {
+    schemaVersion: "1",
+    kind: "jar",
+    group: "gatk",
+    paths: [],
+    region: "cn-north-4",
+    projectId: "0123456789abcdef0123456789abcdef",
+    waitTimeoutSeconds: 1800,
+    removalPolicy: "destroy",
+  };
+  const bytesOf = (spec: PackageGroupSpec) => specEnvironmentBytes(specToTriggers(spec));
+
+  /** A spec whose DLI_PACKAGES_SPEC string is exactly `bytes` long (NUL included). */
+  function specOfBytes(bytes: number): PackageGroupSpec {
     const paths = Array.from({ length: 900 }, (_, i) => `${HOST}/jobs/package-${String(i).padStart(5, "0")}.jar`);
-    const short = bytes - pathsEnvironmentBytes(paths);
+    const short = bytes - bytesOf({ ...base, paths });
     expect(short).toBeGreaterThan(0);
-    // the rest as folders of 100 characters and a package name of 5–104
-    const rest = short - `,"${HOST}/"`.length;
-    const folders = Math.floor((rest - 5) / 100);
-    paths.push(`${HOST}/${`${"d".repeat(99)}/`.repeat(folders)}${"n".repeat(rest - 100 * folders - 4)}.jar`);
-    expect(pathsEnvironmentBytes(paths)).toBe(bytes);
-    return paths;
+    // One more path adds `,\"<path>\"`: the rest as folders of 100 characters and a package name of 5–104.
+    const body = short - 5 - `${HOST}/`.length - ".jar".length;
+    const folders = Math.floor((body - 5) / 100);
+    paths.push(`${HOST}/${`${"d".repeat(99)}/`.repeat(folders)}${"n".repeat(body - 100 * folders)}.jar`);
+    const spec = { ...base, paths };
+    expect(bytesOf(spec)).toBe(bytes);
+    return spec;
   }
 
   test(`exactly ${MAX_ENVIRONMENT_STRING_BYTES} bytes pass; one byte more is refused with the size`, () => {
-    expect(checkPaths(pathsOfBytes(MAX_ENVIRONMENT_STRING_BYTES))).toEqual([]);
-    const over = pathsOfBytes(MAX_ENVIRONMENT_STRING_BYTES + 1);
-    expect(checkPaths(over)).toEqual([
-      { field: "paths", value: `901 paths, ${MAX_ENVIRONMENT_STRING_BYTES + 1} bytes as DLI_PACKAGES_PATHS`, rule: expect.stringContaining("at most 131072 bytes") },
+    expect(checkSpecEnvironmentSize(specOfBytes(MAX_ENVIRONMENT_STRING_BYTES))).toEqual([]);
+    const over = specOfBytes(MAX_ENVIRONMENT_STRING_BYTES + 1);
+    expect(checkSpecEnvironmentSize(over)).toEqual([
+      {
+        field: "paths",
+        value: `901 paths, ${MAX_ENVIRONMENT_STRING_BYTES + 1} bytes as DLI_PACKAGES_SPEC`,
+        rule: "the group's spec, its paths included, must fit in one environment string of at most 131072 bytes (128 KiB, Linux MAX_ARG_STRLEN), or Terraform cannot start the provisioner (E2BIG); split the group into smaller groups or use shorter object keys",
+      },
     ]);
+    // checkSpec reports it once, with the paths
+    expect(checkSpec(over).map((p) => p.field)).toEqual(["paths"]);
   });
 
-  test("the size counts bytes, not characters: NAME=JSON plus the NUL", () => {
-    expect(pathsEnvironmentBytes(["é"])).toBe(`DLI_PACKAGES_PATHS=["é"]`.length + 1 + 1);
+  test("the size is of the string Terraform builds: NAME=, jsonencode's escapes, UTF-8 bytes, the NUL", () => {
+    const triggers = { group: "g", paths: JSON.stringify([`${HOST}/a<b>&é\u2028.jar`]) };
+    const value = '{"group":"g","paths":"[\\"' + `${HOST}/a\\u003cb\\u003e\\u0026é\\u2028.jar` + '\\"]"}';
+    expect(terraformJsonEncode(triggers)).toBe(value);
+    expect(specEnvironmentBytes(triggers)).toBe(Buffer.byteLength(`DLI_PACKAGES_SPEC=${value}`) + 1);
+  });
+
+  test("a spec with many escaped characters is counted exactly, not by its length", () => {
+    // '&' takes 6 bytes in the environment string: 30,000 of them do not fit, though the spec has fewer than 131072 characters
+    const spec = { ...base, paths: [`${HOST}/${"&".repeat(30_000)}.jar`] };
+    expect(JSON.stringify(specToTriggers(spec)).length).toBeLessThan(MAX_ENVIRONMENT_STRING_BYTES);
+    expect(checkSpecEnvironmentSize(spec)).toEqual([expect.objectContaining({ value: `1 paths, ${bytesOf(spec)} bytes as DLI_PACKAGES_SPEC` })]);
+    expect(bytesOf(spec)).toBeGreaterThan(180_000);
   });
 });
 

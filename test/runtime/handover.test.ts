@@ -7,13 +7,14 @@
  * check (what the previous release ran) lose the group, which is what these tests guard.
  */
 import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { App, TerraformStack } from "cdktf";
 import { FilePackageGroup, ResourceType } from "../../lib";
 import { RunningEmulator } from "../../lib/emulator";
 import { UNKNOWN_VALUE } from "../../lib/contract/declarations";
+import { terraformJsonEncode } from "../../lib/contract/terraform-json";
 import { Declaration } from "../../lib/runtime/configuration-declarations";
 import { otherOwnerOf } from "../../lib/runtime/handover";
 import { assertNoSecrets, FAST_RETRIES, groupsOf, startTestEmulator } from "./support/run-cli";
@@ -42,11 +43,13 @@ function provisionerOf(tf: any, address: string): { provisioner: Provisioner; tr
   return { provisioner: body.provisioner[0]["local-exec"], triggers: body.triggers_replace };
 }
 
-/** The environment Terraform builds: `${self.triggers_replace.k}` from `self`, `${path.module}` = ".". */
+/** The environment Terraform builds: `${jsonencode(self.triggers_replace)}` and `${self.triggers_replace.k}` from `self`. */
 function resolveEnvironment(provisioner: Provisioner, self: Record<string, string>): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(provisioner.environment)) {
-    env[key] = value.replace(/\$\{self\.triggers_replace\.([a-z_]+)\}/g, (_, k) => self[k] ?? "").replace("${path.module}", ".");
+    env[key] = value
+      .replace("${jsonencode(self.triggers_replace)}", () => terraformJsonEncode(self))
+      .replace(/\$\{self\.triggers_replace\.([a-z_]+)\}/g, (_, k) => self[k] ?? "");
   }
   return env;
 }
@@ -56,10 +59,10 @@ interface Run {
   readonly output: string;
 }
 
-/** `sh -c <command>` in the stack directory, the way Terraform's local-exec runs it. */
-function start(dir: string, provisioner: Provisioner, self: Record<string, string>, emulator: RunningEmulator, omit: string[] = []): Promise<Run> {
+/** `sh -c <command>` in the stack directory, the way Terraform's local-exec runs it (`${path.module}` is "."). */
+function start(dir: string, provisioner: Provisioner, self: Record<string, string>, emulator: RunningEmulator, omit: string[] = [], inherited: Record<string, string> = {}): Promise<Run> {
   const command = provisioner.command.replace(/\$\{path\.module\}/g, ".");
-  const env: Record<string, string> = { PATH: process.env.PATH ?? "", ...emulator.env, ...FAST_RETRIES, ...resolveEnvironment(provisioner, self) };
+  const env: Record<string, string> = { PATH: process.env.PATH ?? "", ...inherited, ...emulator.env, ...FAST_RETRIES, ...resolveEnvironment(provisioner, self) };
   for (const name of omit) delete env[name];
   return new Promise((resolve, reject) => {
     const child = spawn("/bin/sh", ["-c", command], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
@@ -162,8 +165,10 @@ describe("a group handed over: every interleaving of the old identity's delete-g
 
   test("a configuration that cannot be read fails the delete with one line before any request (exit 2)", async () => {
     await groupOfA();
-    const broken = mkdtempSync(join(tmpdir(), "dli-handover-broken-"));
+    // The stack copied whole (runtime asset included): the runtime reads the cdk.tf.json of the stack it runs from.
+    const broken = join(mkdtempSync(join(tmpdir(), "dli-handover-broken-")), "dli");
     try {
+      cpSync(dir, broken, { recursive: true });
       const cases: [string, () => void, RegExp][] = [
         ["missing", () => undefined, /ENOENT/],
         ["not JSON", () => writeFileSync(join(broken, "cdk.tf.json"), "{ not json"), /JSON/],
@@ -172,26 +177,56 @@ describe("a group handed over: every interleaving of the old identity's delete-g
       for (const [, arrange, reason] of cases) {
         rmSync(join(broken, "cdk.tf.json"), { recursive: true, force: true });
         arrange();
-        const result = await start(dir, { ...deleteProvisioner, environment: { ...deleteProvisioner.environment, DLI_PACKAGES_STACK_DIR: broken } }, oldIdentity, emulator);
+        const result = await start(broken, deleteProvisioner, oldIdentity, emulator);
         expect(result.code).toBe(2);
         const lines = result.output.trim().split("\n");
         expect(lines).toHaveLength(1);
-        expect(lines[0]).toMatch(/cannot read the configuration .*cdk\.tf\.json.*\(DLI_PACKAGES_STACK_DIR\)/);
+        expect(lines[0]).toContain(`cannot read the configuration "${join(broken, "cdk.tf.json")}" (the stack of this runtime asset)`);
         expect(lines[0]).toMatch(reason);
         expect(lines[0]).toMatch(/run terraform in the synthesized stack directory/);
       }
-      // A hostile stack directory is printed escaped and cut, still one line.
-      const hostile = `/nope\n\u001b[31m${"x".repeat(5000)}`;
-      const result = await start(dir, { ...deleteProvisioner, environment: { ...deleteProvisioner.environment, DLI_PACKAGES_STACK_DIR: hostile } }, oldIdentity, emulator);
+      expect(emulator.requests()).toEqual([]);
+      expect(groupsOf(emulator)).toEqual({ gatk: ["one.jar:READY", "two.py:READY"] });
+    } finally {
+      rmSync(dirname(broken), { recursive: true, force: true });
+    }
+  });
+
+  test("where the configuration is read cannot be steered from the environment: a stray DLI_PACKAGES_STACK_DIR changes nothing", async () => {
+    await groupOfA();
+    const elsewhere = mkdtempSync(join(tmpdir(), "dli-handover-elsewhere-"));
+    try {
+      // A configuration elsewhere that declares nothing would let the delete go ahead, were it read.
+      writeFileSync(join(elsewhere, "cdk.tf.json"), "{}");
+      const deleted = await start(dir, deleteProvisioner, oldIdentity, emulator, [], { DLI_PACKAGES_STACK_DIR: elsewhere });
+      expect(deleted.code).toBe(0);
+      expect(deleted.output).toMatch(/left to terraform_data\.b_content_[0-9A-F]{8}: .*nothing deleted, 0 API calls/);
+      expect(emulator.requests()).toEqual([]);
+    } finally {
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
+  });
+
+  test("DLI_PACKAGES_DECLARED_BY set for a runtime outside a stack's assets: one bounded line, exit 2, no request", async () => {
+    await groupOfA();
+    // The runtime bundle in a folder whose name holds a line break, an escape sequence and 200 more characters.
+    const hostile = join(mkdtempSync(join(tmpdir(), "dli-handover-hostile-")), `x\n\u001b[31m${"y".repeat(200)}`);
+    try {
+      mkdirSync(hostile);
+      cpSync(join(dir, "assets", "DliPackagesRuntime"), hostile, { recursive: true });
+      const [version] = readdirSync(hostile);
+      const launcher = { ...deleteProvisioner, command: `exec /bin/sh '${join(hostile, version, "dli-packages.sh")}' delete-group` };
+      const result = await start(dir, launcher, oldIdentity, emulator);
       expect(result.code).toBe(2);
-      expect(result.output.trim().split("\n")).toHaveLength(1);
+      const lines = result.output.trim().split("\n");
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/DLI_PACKAGES_DECLARED_BY is set, which only the synthesized delete-group provisioner does, but this runtime is not the copy in a stack's assets\/DliPackagesRuntime\/<version>\/ \(it is ".*x\\n\\u001b\[31my+… \(\d+ chars\)\): run terraform in the synthesized stack directory, or unset DLI_PACKAGES_DECLARED_BY to delete by hand/);
       expect(result.output).not.toContain("\u001b");
-      expect(result.output).not.toContain("x".repeat(300));
       expect(result.output.length).toBeLessThan(1000);
       expect(emulator.requests()).toEqual([]);
       expect(groupsOf(emulator)).toEqual({ gatk: ["one.jar:READY", "two.py:READY"] });
     } finally {
-      rmSync(broken, { recursive: true, force: true });
+      rmSync(dirname(hostile), { recursive: true, force: true });
     }
   });
 });

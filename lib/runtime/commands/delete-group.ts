@@ -5,7 +5,7 @@
  */
 import { listNames } from "../../contract/bounded-text";
 import { DECLARATION_ENV } from "../../contract/declarations";
-import { configurationDeclarations } from "../configuration-declarations";
+import { configurationDeclarations, stackDirectoryOf } from "../configuration-declarations";
 import { describeDeclaration, otherOwnerOf } from "../handover";
 import { identityFromEnvironment, PackageGroupIdentity } from "../../contract/environment";
 import { createProgress, Progress } from "../progress";
@@ -15,13 +15,14 @@ import { specProblemsError } from "./spec-problems";
 
 export const DELETE_GROUP_HELP = `Usage: dli-packages delete-group
 
-Deletes every package of the group named by the DLI_PACKAGES_* identity variables (kind,
-group, region, optional project id and endpoint). A package already gone (404) and a group
+Deletes every package of the group named by DLI_PACKAGES_SPEC (the synthesized provisioner
+sets it: kind, group, region, optional project id and endpoint as JSON) or, by hand, by the
+DLI_PACKAGES_* identity variables. A package already gone (404) and a group
 that does not exist count as deleted, so running it twice is safe. It exits 0 only once a
 read shows the group gone (another writer uploading meanwhile makes it exit 1).
 
-As a provisioner (DLI_PACKAGES_DECLARED_BY and DLI_PACKAGES_STACK_DIR set by the synthesized
-stack) it first reads the stack's cdk.tf.json: when another package-group resource of the
+As a provisioner (DLI_PACKAGES_DECLARED_BY set by the synthesized stack) it first reads the
+cdk.tf.json of the stack whose assets it runs from: when another package-group resource of the
 configuration being applied declares the same group (a group handed from one construct to
 another), it leaves the group to that resource's upload-group and makes no request.
 
@@ -45,7 +46,7 @@ export async function deleteGroup(env: NodeJS.ProcessEnv, progress?: Progress): 
 function leftToAnotherOwner(identity: PackageGroupIdentity, env: NodeJS.ProcessEnv, log: Progress): boolean {
   const declaredBy = env[DECLARATION_ENV.declaredBy];
   if (declaredBy === undefined) return false;
-  const declarations = configurationDeclarations(env[DECLARATION_ENV.stackDir] || ".");
+  const declarations = configurationDeclarations(stackDirectoryOf(process.argv[1] ?? ""));
   const owner = otherOwnerOf(identity, declarations, declaredBy, env);
   if (!owner) return false;
   const where = describeDeclaration(owner.declaration);

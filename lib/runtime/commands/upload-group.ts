@@ -15,8 +15,9 @@ import { specProblemsError } from "./spec-problems";
 
 export const UPLOAD_GROUP_HELP = `Usage: dli-packages upload-group
 
-Uploads the package group described by the DLI_PACKAGES_* environment variables (the
-synthesized provisioner sets them), waits until every package is READY (bounded by
+Uploads the package group described by DLI_PACKAGES_SPEC (the synthesized provisioner sets
+it: the content resource's triggers as JSON; by hand, the DLI_PACKAGES_* variables of each
+field instead), waits until every package is READY (bounded by
 DLI_PACKAGES_WAIT_TIMEOUT_SECONDS), then deletes any package of the group the spec does not
 declare, so the group is exactly the spec, and reads the group back: it exits 0 only when that
 read shows exactly the spec, all READY (another writer on the same group makes it exit 1).
@@ -25,8 +26,8 @@ Credentials: HW_ACCESS_KEY + HW_SECRET_KEY (+ HW_SECURITY_TOKEN), or HUAWEICLOUD
 HUAWEICLOUD_SDK_SK (+ HUAWEICLOUD_SDK_SECURITY_TOKEN), or HW_AUTH_TOKEN.
 Endpoints: HW_DLI_ENDPOINT, HW_IAM_ENDPOINT override the defaults (https, or http on loopback;
 no user info, path, query or fragment). Project: HW_PROJECT_ID (32 lower-case hex characters).
-Every value is checked before any request; a bad one exits 2. DLI_PACKAGES_PATHS must fit in
-one environment string of at most ${MAX_ENVIRONMENT_STRING_BYTES} bytes (128 KiB, Linux
+Every value is checked before any request; a bad one exits 2. The spec must fit in one
+environment string of at most ${MAX_ENVIRONMENT_STRING_BYTES} bytes (128 KiB, Linux
 MAX_ARG_STRLEN): Terraform cannot pass a larger one to the provisioner.
 
 Exit codes: 0 done, 1 failed (API error, FAILED package, timeout), 2 usage or configuration.`;

@@ -1,6 +1,7 @@
 import { Testing, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { PackageGroupKindProps } from "../../../lib";
+import { terraformJsonEncode } from "../../../lib/contract/terraform-json";
 
 export const BUCKET = "https://dli-test.obs.cn-north-4.myhuaweicloud.com";
 
@@ -45,11 +46,21 @@ export function interpolations(value: unknown): string[] {
   return [];
 }
 
-/** `${self.<attr>.<key>}` resolved against the resource's own triggers, like Terraform does. */
+/**
+ * `${self.<attr>.<key>}` and `${jsonencode(self.<attr>)}` resolved against the resource's own
+ * triggers, like Terraform does (terraformJsonEncode is compared with a real terraform in
+ * test/contract/terraform-json.test.ts).
+ */
 export function resolveSelf(value: string, body: any): string {
-  return value.replace(/\$\{self\.(triggers|triggers_replace)\.([a-z_]+)\}/g, (_all, attr: string, key: string) => {
-    const triggers = body[attr];
-    if (!triggers || !(key in triggers)) throw new Error(`self.${attr}.${key} is not a trigger of this resource`);
-    return triggers[key];
-  });
+  const triggersOf = (attr: string) => {
+    if (!body[attr]) throw new Error(`self.${attr} is not an attribute of this resource`);
+    return body[attr];
+  };
+  return value
+    .replace(/\$\{jsonencode\(self\.(triggers|triggers_replace)\)\}/g, (_all, attr: string) => terraformJsonEncode(triggersOf(attr)))
+    .replace(/\$\{self\.(triggers|triggers_replace)\.([a-z_]+)\}/g, (_all, attr: string, key: string) => {
+      const triggers = triggersOf(attr);
+      if (!(key in triggers)) throw new Error(`self.${attr}.${key} is not a trigger of this resource`);
+      return triggers[key];
+    });
 }
