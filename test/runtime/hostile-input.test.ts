@@ -5,6 +5,7 @@
  * Remote hosts are TEST-NET-3 addresses (203.0.113.0/24, RFC 5737): nothing answers there, so a
  * value that slipped through would hang or fail with exit 1, not pass.
  */
+import { SPEC_ENV, TRIGGER_KEYS } from "../../lib/contract";
 import { RunningEmulator } from "../../lib/emulator";
 import { fullEnv, OBS, runCli, specEnv, startTestEmulator } from "./support/run-cli";
 
@@ -93,7 +94,20 @@ const HOSTILE: [string, "upload-group" | "delete-group", Record<string, string>,
   ["2,000 invalid paths: ten problems, then how many more", "upload-group", paths(...Array.from({ length: 2000 }, (_, i) => `obs://bucket/${i}.jar`)), /… and 1990 more$/],
   ["a 100 KB group name with CR LF", "upload-group", { DLI_PACKAGES_GROUP: `evil\r\n${"g".repeat(100_000)}` }, /DLI_PACKAGES_GROUP: "evil\\r\\ngggg.*… \(100010 chars\)/],
   ["a 100 KB group name for delete-group", "delete-group", { DLI_PACKAGES_GROUP: "g".repeat(100_000) }, /DLI_PACKAGES_GROUP/],
+  // DLI_PACKAGES_SPEC, the one variable the provisioners set (it wins over the per-field ones)
+  ["DLI_PACKAGES_SPEC not JSON, 100 KB with CR LF", "upload-group", { DLI_PACKAGES_SPEC: `{\r\n${"s".repeat(100_000)}` }, /DLI_PACKAGES_SPEC: "\{\\r\\nssss.*… \(100003 chars\) — a JSON object of the spec's trigger keys/],
+  ["DLI_PACKAGES_SPEC a JSON array", "delete-group", { DLI_PACKAGES_SPEC: '["gatk"]' }, /DLI_PACKAGES_SPEC: "\[\\"gatk\\"\]" — a JSON object/],
+  ["DLI_PACKAGES_SPEC with 5,000 unknown keys with line breaks", "upload-group", { DLI_PACKAGES_SPEC: JSON.stringify(Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`k${i}\n\u001b[2J`, "x"]))) }, /DLI_PACKAGES_SPEC: "k0\\n\\u001b\[2J" — an unknown key.*… and 4990 more$/],
+  ["DLI_PACKAGES_SPEC with a 100 KB group name with CR LF", "delete-group", { DLI_PACKAGES_SPEC: JSON.stringify({ spec_version: "1", kind: "jar", group: `evil\r\n${"g".repeat(100_000)}`, region: "cn-north-4" }) }, /DLI_PACKAGES_SPEC\.group: "evil\\r\\ngggg.*… \(100010 chars\)/],
+  ["DLI_PACKAGES_SPEC with a path list that is not a string", "upload-group", { DLI_PACKAGES_SPEC: JSON.stringify({ ...specTriggers(), paths: [obs("a.jar")] }) }, /DLI_PACKAGES_SPEC\.paths: \["https:.*"\] — a string/],
+  ["DLI_PACKAGES_SPEC with a '..' path, the per-field variables valid", "upload-group", { DLI_PACKAGES_SPEC: JSON.stringify({ ...specTriggers(), paths: JSON.stringify([obs("j/../../etc/x.jar")]) }) }, /DLI_PACKAGES_SPEC\.paths\[0\].*no '\.' or '\.\.' segments/],
 ];
+
+/** The content triggers of the valid base spec (what jsonencode(self.triggers_replace) would hold). */
+function specTriggers(): Record<string, string> {
+  const env = specEnv();
+  return Object.fromEntries(Object.entries(TRIGGER_KEYS).map(([field, key]) => [key, env[SPEC_ENV[field as keyof typeof SPEC_ENV]] ?? ""]));
+}
 
 describe(`${HOSTILE.length} hostile values: exit 2, one line, no request`, () => {
   test.each(HOSTILE)("%s", async (_what, command, overrides, names) => {
