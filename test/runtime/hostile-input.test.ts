@@ -95,7 +95,7 @@ const HOSTILE: [string, "upload-group" | "delete-group", Record<string, string>,
   ["a 100 KB group name with CR LF", "upload-group", { DLI_PACKAGES_GROUP: `evil\r\n${"g".repeat(100_000)}` }, /DLI_PACKAGES_GROUP: "evil\\r\\ngggg.*… \(100010 chars\)/],
   ["a 100 KB group name for delete-group", "delete-group", { DLI_PACKAGES_GROUP: "g".repeat(100_000) }, /DLI_PACKAGES_GROUP/],
   // DLI_PACKAGES_SPEC, the one variable the provisioners set (it wins over the per-field ones)
-  ["DLI_PACKAGES_SPEC not JSON, 100 KB with CR LF", "upload-group", { DLI_PACKAGES_SPEC: `{\r\n${"s".repeat(100_000)}` }, /DLI_PACKAGES_SPEC: "\{\\r\\nssss.*… \(100003 chars\) — a JSON object of the spec's trigger keys/],
+  ["DLI_PACKAGES_SPEC not JSON, 100 KB with CR LF", "upload-group", { DLI_PACKAGES_SPEC: `{\r\n${"s".repeat(100_000)}` }, /DLI_PACKAGES_SPEC: "\{\\r\\nssss.*… \(100007 chars\) — a JSON object of the spec's trigger keys/],
   ["DLI_PACKAGES_SPEC a JSON array", "delete-group", { DLI_PACKAGES_SPEC: '["gatk"]' }, /DLI_PACKAGES_SPEC: "\[\\"gatk\\"\]" — a JSON object/],
   ["DLI_PACKAGES_SPEC with 5,000 unknown keys with line breaks", "upload-group", { DLI_PACKAGES_SPEC: JSON.stringify(Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`k${i}\n\u001b[2J`, "x"]))) }, /DLI_PACKAGES_SPEC: "k0\\n\\u001b\[2J" — an unknown key.*… and 4990 more$/],
   ["DLI_PACKAGES_SPEC with a 100 KB group name with CR LF", "delete-group", { DLI_PACKAGES_SPEC: JSON.stringify({ spec_version: "1", kind: "jar", group: `evil\r\n${"g".repeat(100_000)}`, region: "cn-north-4" }) }, /DLI_PACKAGES_SPEC\.group: "evil\\r\\ngggg.*… \(100010 chars\)/],
