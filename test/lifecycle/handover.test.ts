@@ -13,7 +13,8 @@ import { TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { FilePackageGroup, JarPackageGroup } from "../../lib";
+import { FilePackageGroup, JarPackageGroup, ResourceType } from "../../lib";
+import { IDENTITY_FIELDS, SPEC_ENV, SPEC_FIELDS, TRIGGER_KEYS } from "../../lib/contract";
 import { describeForEachResourceType } from "./support/resource-types";
 import { expectSuccess, TerraformSession } from "./support/session";
 import { obsPath } from "./support/stacks";
@@ -255,18 +256,20 @@ describeForEachResourceType("handing a group over under real terraform, 20–250
       },
     };
     const dirs = session.synthApp(stacks);
-    // The previous release's JSON: the same resources without the two delete-group entries.
+    // The previous release's JSON: the same resources, each provisioner given its spec field by
+    // field (`DLI_PACKAGES_GROUP = "${self.triggers.group}"`, …) and no delete-group owner.
     const configuration = join(dirs.dli, "cdk.tf.json");
     const current = readFileSync(configuration, "utf8");
     const previous = JSON.parse(current);
+    const attribute = resourceType === ResourceType.TERRAFORM_DATA ? "triggers_replace" : "triggers";
     let stripped = 0;
     for (const body of Object.values<any>(previous.resource[resourceType])) {
       for (const provisioner of body.provisioner ?? []) {
-        const env = provisioner["local-exec"].environment;
-        if (env.DLI_PACKAGES_DECLARED_BY === undefined) continue;
-        delete env.DLI_PACKAGES_STACK_DIR;
-        delete env.DLI_PACKAGES_DECLARED_BY;
-        stripped++;
+        const exec = provisioner["local-exec"];
+        expect(exec.environment.DLI_PACKAGES_SPEC).toBe(`\${jsonencode(self.${attribute})}`);
+        const fields = exec.environment.DLI_PACKAGES_DECLARED_BY === undefined ? SPEC_FIELDS : IDENTITY_FIELDS;
+        exec.environment = Object.fromEntries(fields.map((field) => [SPEC_ENV[field], `\${self.${attribute}.${TRIGGER_KEYS[field]}}`]));
+        if (fields === IDENTITY_FIELDS) stripped++;
       }
     }
     expect(stripped).toBe(2);
