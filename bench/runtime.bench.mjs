@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build } from "esbuild";
-import { emulatorModule, ROOT, runNode, RUNTIME_BUNDLE as bundle } from "./support.mjs";
+import { emulatorModule, ROOT, runNode, RUNTIME_BUNDLE as bundle, specEnvironment } from "./support.mjs";
 
 const { startEmulator } = emulatorModule();
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
@@ -29,15 +29,7 @@ const median = (values) => {
 };
 
 function specEnv(group, paths) {
-  return {
-    DLI_PACKAGES_SPEC_VERSION: "1",
-    DLI_PACKAGES_KIND: "jar",
-    DLI_PACKAGES_GROUP: group,
-    DLI_PACKAGES_PATHS: JSON.stringify(paths),
-    DLI_PACKAGES_REGION: "cn-north-4",
-    DLI_PACKAGES_WAIT_TIMEOUT_SECONDS: "60",
-    DLI_PACKAGES_REMOVAL_POLICY: "destroy",
-  };
+  return specEnvironment({ group, paths });
 }
 
 const emulator = await startEmulator({ port: 0, throttlePerSecond: 0 });

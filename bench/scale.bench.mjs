@@ -18,7 +18,7 @@
 import { createServer, request as httpRequest, Agent } from "node:http";
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import { emulatorModule, ROOT as root, runNode, RUNTIME_BUNDLE as bundle } from "./support.mjs";
+import { emulatorModule, ROOT as root, runNode, RUNTIME_BUNDLE as bundle, specEnvironment } from "./support.mjs";
 
 const require = createRequire(import.meta.url);
 const { startEmulator } = emulatorModule();
@@ -83,19 +83,11 @@ async function countingProxy(target) {
 
 async function run(env) {
   const { code, stderr } = await runNode([bundle, "upload-group"], env);
-  if (code !== 0) throw new Error(`upload-group ${env.DLI_PACKAGES_GROUP} exited ${code}:\n${stderr.slice(-2000)}`);
+  if (code !== 0) throw new Error(`upload-group ${JSON.parse(env.DLI_PACKAGES_SPEC).group} exited ${code}:\n${stderr.slice(-2000)}`);
 }
 
 function specEnv(group) {
-  return {
-    DLI_PACKAGES_SPEC_VERSION: "1",
-    DLI_PACKAGES_KIND: "jar",
-    DLI_PACKAGES_GROUP: group,
-    DLI_PACKAGES_PATHS: JSON.stringify(pathsOf(group)),
-    DLI_PACKAGES_REGION: "cn-north-4",
-    DLI_PACKAGES_WAIT_TIMEOUT_SECONDS: "120",
-    DLI_PACKAGES_REMOVAL_POLICY: "destroy",
-  };
+  return specEnvironment({ group, paths: pathsOf(group), waitTimeoutSeconds: 120 });
 }
 
 /** `limit` at a time, like terraform -parallelism. */

@@ -25,3 +25,22 @@ export function runNode(args, env) {
     child.on("close", (code) => resolve({ code, stderr, ms: Number(process.hrtime.bigint() - started) / 1e6 }));
   });
 }
+
+/**
+ * The environment a synthesized upload-group provisioner gets: the content resource's trigger map
+ * as `jsonencode` gives it, in DLI_PACKAGES_SPEC (keys sorted; these values need no escaping).
+ */
+export function specEnvironment({ group, paths, kind = "jar", waitTimeoutSeconds = 60 }) {
+  const triggers = {
+    endpoint: "",
+    group,
+    kind,
+    paths: JSON.stringify(paths),
+    project_id: "",
+    region: "cn-north-4",
+    removal_policy: "destroy",
+    spec_version: "1",
+    wait_timeout_seconds: String(waitTimeoutSeconds),
+  };
+  return { DLI_PACKAGES_SPEC: JSON.stringify(triggers) };
+}

@@ -72,7 +72,7 @@ const variants = {
     const launcher = (command) => `exec /bin/sh "\${path.module}/assets/DliPackagesRuntime/0.0.0/dli-packages.sh" ${command}`;
     const identityKeys = ["spec_version", "kind", "group", "region", "project_id", "endpoint"];
     const contentKeys = [...identityKeys, "paths", "wait_timeout_seconds", "removal_policy"];
-    const env = (keys) => Object.fromEntries(keys.map((k) => [`DLI_PACKAGES_${k.toUpperCase()}`, `\${self.triggers_replace.${k}}`]));
+    const spec = { DLI_PACKAGES_SPEC: "${jsonencode(self.triggers_replace)}" };
     for (let i = 0; i < GROUPS; i++) {
       const triggers = (keys) =>
         Object.fromEntries(keys.map((k) => [k, k === "paths" ? JSON.stringify([`${OBS}/jobs/${i}/job.jar`, `${OBS}/jobs/${i}/conf.json`]) : `${k}-${i}`]));
@@ -83,13 +83,13 @@ const variants = {
             type: "local-exec",
             when: "destroy",
             command: launcher("delete-group"),
-            environment: { ...env(identityKeys), DLI_PACKAGES_STACK_DIR: "${path.module}", DLI_PACKAGES_DECLARED_BY: `terraform_data.c${i}` },
+            environment: { ...spec, DLI_PACKAGES_DECLARED_BY: `terraform_data.c${i}` },
           },
         ],
       });
       const content = new DataResource(stack, `c${i}`, {
         triggersReplace: triggers(contentKeys),
-        provisioners: [{ type: "local-exec", command: launcher("upload-group"), environment: env(contentKeys) }],
+        provisioners: [{ type: "local-exec", command: launcher("upload-group"), environment: spec }],
       });
       content.dependsOn = [`terraform_data.${identity.friendlyUniqueId}`];
     }

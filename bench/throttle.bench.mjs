@@ -9,7 +9,7 @@
 // BENCH_ONLY=1 runs the delete scenario alone; BENCH_TIMELINE=1 prints served requests per 5 s.
 // Needs `npm run build` (uses dist/). The emulator runs in this process; the
 // CLIs are spawned asynchronously so it keeps answering.
-import { emulatorModule, runNode, RUNTIME_BUNDLE as bundle } from "./support.mjs";
+import { emulatorModule, runNode, RUNTIME_BUNDLE as bundle, specEnvironment } from "./support.mjs";
 
 const { startEmulator } = emulatorModule();
 const PROCESSES = Number(process.env.BENCH_PROCESSES ?? 50);
@@ -23,15 +23,7 @@ const pathsOf = (i) => Array.from({ length: sizes[i] }, (_, k) => `https://bench
 const groupOf = (i) => `throttle-${String(i).padStart(2, "0")}`;
 
 function specEnv(i) {
-  return {
-    DLI_PACKAGES_SPEC_VERSION: "1",
-    DLI_PACKAGES_KIND: "jar",
-    DLI_PACKAGES_GROUP: groupOf(i),
-    DLI_PACKAGES_PATHS: JSON.stringify(pathsOf(i)),
-    DLI_PACKAGES_REGION: "cn-north-4",
-    DLI_PACKAGES_WAIT_TIMEOUT_SECONDS: "1800",
-    DLI_PACKAGES_REMOVAL_POLICY: "destroy",
-  };
+  return specEnvironment({ group: groupOf(i), paths: pathsOf(i), waitTimeoutSeconds: 1800 });
 }
 
 /** Every group holds exactly its packages, READY (after uploads) or is gone (after deletes). */

@@ -4,7 +4,7 @@
  * verifying listing), over one keep-alive `node:http` connection, nothing else: no spec
  * checks, no progress lines, no pacing or retries, no answer checks. Bundled by the bench with
  * esbuild the way the runtime is; reads the same environment (emulator endpoint, keys, project
- * id, DLI_PACKAGES_KIND/GROUP/PATHS).
+ * id, the group's kind, name and paths from DLI_PACKAGES_SPEC, as the provisioner sets it).
  */
 import { Agent, request } from "node:http";
 import { signRequest } from "../../lib/runtime/signer";
@@ -36,8 +36,8 @@ function send(method: string, path: string, body?: string): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  const paths = JSON.parse(env.DLI_PACKAGES_PATHS!);
-  const upload = await send("POST", `/v2.0/${project}/resources/${env.DLI_PACKAGES_KIND}s`, JSON.stringify({ paths, group: env.DLI_PACKAGES_GROUP }));
+  const spec = JSON.parse(env.DLI_PACKAGES_SPEC!);
+  const upload = await send("POST", `/v2.0/${project}/resources/${spec.kind}s`, JSON.stringify({ paths: JSON.parse(spec.paths), group: spec.group }));
   const list = await send("GET", `/v2.0/${project}/resources`);
   agent.destroy();
   process.exit(upload < 300 && list === 200 ? 0 : 1);
