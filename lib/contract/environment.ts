@@ -114,7 +114,7 @@ function specFromVariables(env: EnvironmentVariables): SpecFromEnvironment {
   try {
     paths = JSON.parse(env[SPEC_ENV.paths]!);
   } catch {
-    return { ok: false, problems: [{ field: SPEC_ENV.paths, value: env[SPEC_ENV.paths], rule: "a JSON array of OBS object URLs" }] };
+    // not JSON: refused just below, like JSON that is not a list of strings
   }
   if (!Array.isArray(paths) || !paths.every((p) => typeof p === "string")) {
     return { ok: false, problems: [{ field: SPEC_ENV.paths, value: env[SPEC_ENV.paths], rule: "a JSON array of OBS object URLs" }] };
@@ -169,7 +169,7 @@ function specVariables(environment: EnvironmentVariables, fields: readonly SpecF
   try {
     parsed = JSON.parse(text);
   } catch {
-    parsed = undefined;
+    // not JSON: refused just below, like JSON that is not an object
   }
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
     return { ok: false, problems: [{ field: SPEC_VARIABLE, value: text, rule: SPEC_OBJECT_RULE }] };
@@ -193,7 +193,7 @@ function specVariables(environment: EnvironmentVariables, fields: readonly SpecF
 /** `DLI_PACKAGES_PATHS[2]` → `DLI_PACKAGES_SPEC.paths[2]`. */
 function specVariableField(field: string): string {
   const [name, index] = field.split("[");
-  const specField = SPEC_FIELDS.find((f) => SPEC_ENV[f] === name);
-  if (specField === undefined) return field;
+  // Every problem of the spec rules names one of the per-field variables (envNameForProblem).
+  const specField = SPEC_FIELDS.find((f) => SPEC_ENV[f] === name)!;
   return `${SPEC_VARIABLE}.${TRIGGER_KEYS[specField]}${index === undefined ? "" : `[${index}`}`;
 }

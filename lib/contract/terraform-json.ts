@@ -12,13 +12,10 @@
 
 /** `jsonencode(map)` as Terraform writes it. */
 export function terraformJsonEncode(map: Readonly<Record<string, string>>): string {
-  const keys = Object.keys(map).sort(byCodeUnit);
+  // Go sorts map keys by their UTF-8 bytes; for the ASCII trigger keys that is the default
+  // (UTF-16 code unit) order.
+  const keys = Object.keys(map).sort();
   return `{${keys.map((key) => `${encodeString(key)}:${encodeString(map[key])}`).join(",")}}`;
-}
-
-/** Go sorts map keys by bytes; for the ASCII trigger keys that is code-unit order. */
-function byCodeUnit(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 // Everything Go's encoder escapes: C0 controls, '"', '\', '<', '>', '&', U+2028, U+2029, and
@@ -48,6 +45,8 @@ function escapeOne(c: string): string {
       return "\\f";
   }
   const code = c.charCodeAt(0);
-  if (code >= 0xd800 && code <= 0xdfff) return "\ufffd";
+  // What else reaches here: C0 controls, '<', '>', '&', U+2028, U+2029, and lone surrogates (the
+  // only matches at or above U+D800).
+  if (code >= 0xd800) return "\ufffd";
   return `\\u${code.toString(16).padStart(4, "0")}`;
 }

@@ -18,7 +18,7 @@ const TRIGGERS: Record<string, string> = {
   empty: "",
   separators: "a\u2028b\u2029c\u0085d\u00a0e\u007f",
   controls: "\b\f\n\r\t\u0000\u0001\u001f",
-  lone_surrogates: "x\ud800y\udc00z",
+  lone_surrogates: "x\ud800y\udc00z\udfff\udbff",
   Upper_before_lower: "sorted by bytes",
 };
 
@@ -26,7 +26,9 @@ test("without terraform: keys sorted by bytes, the escapes Go's encoder writes",
   expect(terraformJsonEncode({ b: "<>&", a: 'q"\\/', A: "\u2028é😀" })).toBe(
     '{"A":"\\u2028é😀","a":"q\\"\\\\/","b":"\\u003c\\u003e\\u0026"}',
   );
-  expect(terraformJsonEncode({ c: "\b\f\n\r\t\u0001\u007f", s: "\ud800\ud83d\ude00" })).toBe('{"c":"\\b\\f\\n\\r\\t\\u0001\u007f","s":"\ufffd😀"}');
+  expect(terraformJsonEncode({ c: "\b\f\n\r\t\u0001\u007f", s: "\ud800\ud83d\ude00\udfff" })).toBe('{"c":"\\b\\f\\n\\r\\t\\u0001\u007f","s":"\ufffd😀\ufffd"}');
+  // keys inserted in reverse order come out sorted
+  expect(terraformJsonEncode({ z: "1", y: "2", b: "3", a: "4" })).toBe('{"a":"4","b":"3","y":"2","z":"1"}');
   expect(terraformJsonEncode({})).toBe("{}");
 });
 
