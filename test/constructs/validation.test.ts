@@ -349,6 +349,14 @@ test("the size is of the whole spec as Terraform passes it: exact for plain valu
   expect(messageOf(pathsLeaving(270 - endpoint.length - 1), token)).toMatch(/"1001 paths, 131073 bytes as DLI_PACKAGES_SPEC"/);
 });
 
+test("the size problem is listed with the paths, in field order, whatever else is wrong", () => {
+  const paths = Array.from({ length: 1600 }, (_, i) => `${OBS}/jobs/some/deeper/folder/package-${String(i).padStart(5, "0")}.jar`);
+  const message = errorOf({ group: "bad group", paths: [...paths, "obs://x/y.jar"], region: "CN-NORTH-4", waitTimeout: 0 });
+  const fields = message.split("\n").filter((line) => line.startsWith("  - ")).map((line) => line.replace(/^  - ([a-zA-Z[\]0-9]+): .*$/, "$1"));
+  expect(fields).toEqual(["group", "paths[1600]", "paths", "region", "waitTimeout"]);
+  expect(message).toMatch(/  - paths: "1601 paths, \d{6} bytes as DLI_PACKAGES_SPEC"/);
+});
+
 test("hostile paths are refused at synth by the same rules as at apply time", () => {
   const message = errorOf({
     paths: [`${OBS}/j/../../etc/a.jar`, `${OBS}/a%2Fb/b.jar`, `${OBS}/fold\r\ner/c.jar`, "https://dli-test.obs.ap-southeast-1.myhuaweicloud.com/d.jar", "https://dli-test.obs.cn-north-4.myhuaweicloud.eu/e.jar"],
