@@ -377,3 +377,17 @@ test("at most ten problems are listed, then how many more; values are cut", () =
   expect(message).toContain("  - … and 15 more");
   expect(Math.max(...lines.map((l) => l.length))).toBeLessThan(2048);
 });
+
+test("a token among too many paths is the one problem: the size of a list holding a token is not known at synth", () => {
+  const paths = Array.from({ length: 1600 }, (_, i) => `${OBS}/jobs/some/deeper/folder/package-${String(i).padStart(5, "0")}.jar`);
+  let message = "";
+  Testing.synthScope((scope) => {
+    const v = new TerraformVariable(scope, "v", {});
+    try {
+      new FilePackageGroup(scope, "gatk", { ...props(), paths: [...paths, `${OBS}/${v.stringValue}`] });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+  });
+  expect(message).toMatch(/^FilePackageGroup "stack\/gatk" has 1 invalid prop:\n {2}- paths\[1600\]: .* must be known at synth time, not a token/);
+});

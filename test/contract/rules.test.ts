@@ -283,3 +283,8 @@ describe("each pattern at its edges", () => {
     for (const endpoint of [5, ["https://dli.example.com"], null]) expect(checkEndpoint(endpoint)).toEqual([{ field: "endpoint", value: endpoint, rule: RULES.endpoint }]);
   });
 });
+
+test("a spec whose paths are not a list has one paths problem: its size is not measured", () => {
+  const spec = { schemaVersion: "1", kind: "file", group: "g", paths: `${HOST}/a.jar`, region: "cn-north-4", waitTimeoutSeconds: 60, removalPolicy: "destroy" } as unknown as PackageGroupSpec;
+  expect(checkSpec(spec)).toEqual([{ field: "paths", value: `${HOST}/a.jar`, rule: "at least one OBS object URL" }]);
+});
