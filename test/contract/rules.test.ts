@@ -288,3 +288,7 @@ test("a spec whose paths are not a list has one paths problem: its size is not m
   const spec = { schemaVersion: "1", kind: "file", group: "g", paths: `${HOST}/a.jar`, region: "cn-north-4", waitTimeoutSeconds: 60, removalPolicy: "destroy" } as unknown as PackageGroupSpec;
   expect(checkSpec(spec)).toEqual([{ field: "paths", value: `${HOST}/a.jar`, rule: "at least one OBS object URL" }]);
 });
+
+test("a segment that only begins or ends with dots is an ordinary name, not a '.' or '..' segment", () => {
+  for (const key of ["v1./a.jar", "v1../a.jar", "v1%2E/a.jar", "..v1/a.jar", "%2e%2Ev1/a.jar"]) expect(checkObsPath(`${HOST}/${key}`, 0)).toEqual([]);
+});
