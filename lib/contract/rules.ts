@@ -115,7 +115,8 @@ export function checkGroupName(group: unknown): SpecProblem[] {
  */
 export function checkObsPath(path: unknown, index: number, region?: string): SpecProblem[] {
   const field = `paths[${index}]`;
-  if (typeof path !== "string" || path.length === 0) {
+  // (An empty string gets this rule too, from the URL parser below.)
+  if (typeof path !== "string") {
     return [{ field, value: path, rule: RULES.obsUrl }];
   }
   if (CONTROL.test(path)) {
@@ -332,7 +333,7 @@ export function checkSpec(spec: PackageGroupSpec): SpecProblem[] {
     ...checkKind(spec.kind),
     ...checkGroupName(spec.group),
     ...checkPaths(spec.paths, checkRegion(spec.region).length === 0 ? spec.region : undefined),
-    ...(Array.isArray(spec.paths) ? checkSpecEnvironmentSize(spec) : []),
+    ...checkSpecEnvironmentSize(spec),
     ...checkRegion(spec.region),
     ...checkProjectId(spec.projectId),
     ...checkEndpoint(spec.endpoint),

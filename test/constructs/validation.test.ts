@@ -357,6 +357,15 @@ test("the size problem is listed with the paths, in field order, whatever else i
   expect(message).toMatch(/  - paths: "1601 paths, \d{6} bytes as DLI_PACKAGES_SPEC"/);
 });
 
+test("the spec's size is checked only for a list of plain paths: a token among them, or paths that are no list, are the one problem", () => {
+  const { Token } = require("cdktf");
+  const long = Array.from({ length: 1600 }, (_, i) => `${OBS}/jobs/some/deeper/folder/package-${String(i).padStart(5, "0")}.jar`);
+  const withToken = errorOf({ paths: [...long, Token.asString({ ref: "x" })] });
+  expect(withToken.split("\n").filter((line) => line.startsWith("  - "))).toEqual([expect.stringMatching(/^  - paths\[1600\]: .* — must be known at synth time/)]);
+  const notAList = errorOf({ paths: "x".repeat(200_000) });
+  expect(notAList.split("\n").filter((line) => line.startsWith("  - "))).toEqual([expect.stringMatching(/^  - paths: "xxx.* — at least one OBS object URL$/)]);
+});
+
 test("hostile paths are refused at synth by the same rules as at apply time", () => {
   const message = errorOf({
     paths: [`${OBS}/j/../../etc/a.jar`, `${OBS}/a%2Fb/b.jar`, `${OBS}/fold\r\ner/c.jar`, "https://dli-test.obs.ap-southeast-1.myhuaweicloud.com/d.jar", "https://dli-test.obs.cn-north-4.myhuaweicloud.eu/e.jar"],
