@@ -44,10 +44,7 @@ export type IdentityFromEnvironment =
  * resource sets just these).
  */
 export function identityFromEnvironment(environment: EnvironmentVariables): IdentityFromEnvironment {
-  const variables = specVariables(environment, IDENTITY_FIELDS);
-  if (!variables.ok) return variables;
-  const result = identityFromVariables(variables.env);
-  return result.ok ? result : { ok: false, problems: result.problems.map(variables.name) };
+  return fromSpecVariables(environment, IDENTITY_FIELDS, identityFromVariables);
 }
 
 function identityFromVariables(env: EnvironmentVariables): IdentityFromEnvironment {
@@ -97,10 +94,7 @@ function checkVersion(version: string): SpecProblem | undefined {
  * because that is what a person reading a failed `terraform apply` can look at.
  */
 export function specFromEnvironment(environment: EnvironmentVariables): SpecFromEnvironment {
-  const variables = specVariables(environment, SPEC_FIELDS);
-  if (!variables.ok) return variables;
-  const result = specFromVariables(variables.env);
-  return result.ok ? result : { ok: false, problems: result.problems.map(variables.name) };
+  return fromSpecVariables(environment, SPEC_FIELDS, specFromVariables);
 }
 
 function specFromVariables(env: EnvironmentVariables): SpecFromEnvironment {
@@ -149,9 +143,23 @@ function envNameForProblem(field: string): string {
   return index === undefined ? name : `${name}[${index}`;
 }
 
+type Problems = { readonly ok: false; readonly problems: readonly SpecProblem[] };
+
+/** `read` applied to the per-field variables of `fields` ({@link specVariables}), its problems named where the values came from. */
+function fromSpecVariables<R extends { readonly ok: true } | Problems>(
+  environment: EnvironmentVariables,
+  fields: readonly SpecField[],
+  read: (env: EnvironmentVariables) => R,
+): R | Problems {
+  const variables = specVariables(environment, fields);
+  if (!variables.ok) return variables;
+  const result = read(variables.env);
+  return result.ok ? result : { ok: false, problems: (result as Problems).problems.map(variables.name) };
+}
+
 type SpecVariables =
   | { readonly ok: true; readonly env: EnvironmentVariables; readonly name: (problem: SpecProblem) => SpecProblem }
-  | { readonly ok: false; readonly problems: readonly SpecProblem[] };
+  | Problems;
 
 const SPEC_OBJECT_RULE =
   "a JSON object of the spec's trigger keys to strings, as the synthesized provisioner sets it (jsonencode of the resource's triggers)";
