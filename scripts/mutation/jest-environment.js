@@ -38,6 +38,8 @@ const COVERAGE_DIR = "__DLI_MUTANT_COVERAGE_DIR__";
 /** Mutant id → test files covering it, and test file → its dry-run time (ms); shared by every environment of this process. */
 const filesByMutant = {};
 const fileDurations = {};
+/** Mutant id → test files that reached it in the jest process (they import its module: unit tests, usually the quickest to fail). */
+const directFilesByMutant = {};
 
 function fullName(test) {
   const names = [];
@@ -58,6 +60,8 @@ class MutationEnvironment extends TestEnvironment {
     this.childCoverageDir = mkdtempSync(join(tmpdir(), "dli-mutant-coverage-"));
     this.global.process.env[COVERAGE_DIR] = this.childCoverageDir;
     this.testIds = [];
+    /** Mutants this file's tests reached in the jest process itself (not only through a child process). */
+    this.inProcess = new Set();
   }
 
   async teardown() {
@@ -125,7 +129,11 @@ class MutationEnvironment extends TestEnvironment {
         const id = fullName(event.test);
         this.testIds.push(id);
         const coverage = this.coverage;
-        if (active === undefined && coverage) add((coverage.perTest[id] ??= {}), this.takeChildCoverage());
+        if (active === undefined && coverage) {
+          // what the test reached in this process, before the child processes' part is added
+          for (const mutant of Object.keys(coverage.perTest[id] ?? {})) this.inProcess.add(mutant);
+          add((coverage.perTest[id] ??= {}), this.takeChildCoverage());
+        }
         break;
       }
       case "run_finish":
@@ -139,6 +147,7 @@ class MutationEnvironment extends TestEnvironment {
     const coverage = this.coverage;
     if (!coverage || this.testIds.length === 0) return;
     const fileWide = this.takeStaticCoverage();
+    for (const mutant of Object.keys(fileWide)) this.inProcess.add(mutant);
     add(fileWide, this.takeChildCoverage());
     for (const id of this.testIds) add((coverage.perTest[id] ??= {}), fileWide);
     if (this.ordered) {
@@ -149,11 +158,15 @@ class MutationEnvironment extends TestEnvironment {
       for (const mutant of Object.keys(coverage.perTest[id] ?? {})) {
         const files = (filesByMutant[mutant] ??= []);
         if (!files.includes(this.testFile)) files.push(this.testFile);
+        if (this.inProcess.has(mutant)) {
+          const direct = (directFilesByMutant[mutant] ??= []);
+          if (!direct.includes(this.testFile)) direct.push(this.testFile);
+        }
       }
     }
     mkdirSync(join(this.rootDir, ".tmp"), { recursive: true });
     fileDurations[this.testFile] = Date.now() - this.started;
-    writeFileSync(join(this.rootDir, ".tmp", "mutation-files.json"), JSON.stringify({ filesByMutant, fileDurations }));
+    writeFileSync(join(this.rootDir, ".tmp", "mutation-files.json"), JSON.stringify({ filesByMutant, directFilesByMutant, fileDurations }));
   }
 }
 
