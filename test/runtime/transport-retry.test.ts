@@ -322,14 +322,14 @@ describe("pacing and Retry-After under the real transport", () => {
   });
 
   test("a throttled request keeps its slot: a request started while it waits out Retry-After goes after its retry", async () => {
-    const transport = transportWith(steadyPacer());
-    const order: string[] = [];
     let throttledAnswered!: () => void;
     const firstAnswer = new Promise<void>((resolve) => (throttledAnswered = resolve));
+    // the retry listener runs once a's 429 has been read and its retry decided
+    const transport = transportWith(steadyPacer(), () => throttledAnswered());
+    const order: string[] = [];
     let attemptsOfA = 0;
     server.intercept({ path: "/a", method: "GET" }).reply(() => {
       order.push(`a${++attemptsOfA}`);
-      if (attemptsOfA === 1) setImmediate(throttledAnswered);
       return { statusCode: attemptsOfA === 1 ? 429 : 200, data: "{}", responseOptions: { headers: attemptsOfA === 1 ? { "retry-after": "0.5" } : {} } };
     }).times(2);
     server.intercept({ path: "/b", method: "GET" }).reply(() => (order.push("b"), { statusCode: 200, data: "{}" }));
