@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build } from "esbuild";
-import { emulatorModule, ROOT, runNode, RUNTIME_BUNDLE as bundle, specEnvironment } from "./support.mjs";
+import { emulatorModule, ROOT, runNode, RUNTIME_BUNDLE as bundle, identitySpecEnvironment, specEnvironment } from "./support.mjs";
 
 const { startEmulator } = emulatorModule();
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
@@ -40,7 +40,8 @@ try {
   // (a) API calls per operation
   const count = async (args) => {
     emulator.clearRequests();
-    await run([bundle, ...args], env);
+    // delete-group runs as the identity's provisioner: with the identity triggers only
+    await run([bundle, ...args], args[0] === "delete-group" ? { ...emulator.env, ...identitySpecEnvironment({ group: "bench" }) } : env);
     return emulator.requests().length;
   };
   const upload = await count(["upload-group"]);

@@ -31,7 +31,17 @@ export function runNode(args, env) {
  * as `jsonencode` gives it, in DLI_PACKAGES_SPEC (keys sorted; these values need no escaping).
  */
 export function specEnvironment({ group, paths, kind = "jar", waitTimeoutSeconds = 60 }) {
-  const triggers = {
+  return { DLI_PACKAGES_SPEC: JSON.stringify(contentTriggers({ group, paths, kind, waitTimeoutSeconds })) };
+}
+
+/** The environment of the identity's destroy-time delete-group: the identity triggers only. */
+export function identitySpecEnvironment({ group, kind = "jar" }) {
+  const { endpoint, project_id, region, spec_version } = contentTriggers({ group, paths: [], kind, waitTimeoutSeconds: 60 });
+  return { DLI_PACKAGES_SPEC: JSON.stringify({ endpoint, group, kind, project_id, region, spec_version }) };
+}
+
+function contentTriggers({ group, paths, kind, waitTimeoutSeconds }) {
+  return {
     endpoint: "",
     group,
     kind,
@@ -42,5 +52,4 @@ export function specEnvironment({ group, paths, kind = "jar", waitTimeoutSeconds
     spec_version: "1",
     wait_timeout_seconds: String(waitTimeoutSeconds),
   };
-  return { DLI_PACKAGES_SPEC: JSON.stringify(triggers) };
 }

@@ -9,7 +9,7 @@
 // BENCH_ONLY=1 runs the delete scenario alone; BENCH_TIMELINE=1 prints served requests per 5 s.
 // Needs `npm run build` (uses dist/). The emulator runs in this process; the
 // CLIs are spawned asynchronously so it keeps answering.
-import { emulatorModule, runNode, RUNTIME_BUNDLE as bundle, specEnvironment } from "./support.mjs";
+import { emulatorModule, runNode, RUNTIME_BUNDLE as bundle, identitySpecEnvironment, specEnvironment } from "./support.mjs";
 
 const { startEmulator } = emulatorModule();
 const PROCESSES = Number(process.env.BENCH_PROCESSES ?? 50);
@@ -41,7 +41,9 @@ async function scenario(emulator, label, command, rate) {
   emulator.clearRequests();
   emulator.configure({ throttlePerSecond: rate, readyDelayMs: READY_DELAY_MS });
   const started = performance.now();
-  const results = await Promise.all(sizes.map((_, i) => run(command, { ...emulator.env, ...specEnv(i) })));
+  const results = await Promise.all(
+    sizes.map((_, i) => run(command, { ...emulator.env, ...(command === "delete-group" ? identitySpecEnvironment({ group: groupOf(i) }) : specEnv(i)) })),
+  );
   const wallMs = performance.now() - started;
   emulator.configure({ throttlePerSecond: 0 });
   const log = emulator.requests();
