@@ -124,3 +124,10 @@ test("with this machine's node the real runtime starts (no credentials → its o
   expect(result.stderr).not.toContain("Running where Terraform runs");
   expect(result.stderr).toMatch(/^dli-packages: .*HW_ACCESS_KEY/m);
 });
+
+test("the launcher shipped beside the bundle is LAUNCHER_SCRIPT, and it execs node on the bundle beside it by name", () => {
+  const { LAUNCHER_SCRIPT } = require("../../lib/constructs/node-guard");
+  const shipped = readFileSync(join(__dirname, "..", "..", "dist", "runtime", "dli-packages.sh"), "utf8");
+  expect(shipped).toBe(LAUNCHER_SCRIPT);
+  expect(LAUNCHER_SCRIPT).toContain('exec node "$here/dli-packages.js" "$@"');
+});
