@@ -11,7 +11,7 @@
 import { Construct } from "constructs";
 import { LocalExecProvisioner, TerraformResource, TerraformStack } from "./framework";
 import { NullResource } from "./null-classes";
-import { IDENTITY_FIELDS, PackageGroupSpec, PROVISIONER_COMMANDS, SPEC_FIELDS, SPEC_VARIABLE, SpecField, specToTriggers } from "../contract";
+import { IDENTITY_FIELDS, PackageGroupSpec, PROVISIONER_COMMANDS, SPEC_FIELDS, SPEC_VARIABLE, specToTriggers } from "../contract";
 import { DECLARATION_ENV } from "../contract/declarations";
 import { ensureNullProvider } from "./null-provider";
 import { TerraformData } from "./terraform-data";
@@ -34,11 +34,6 @@ export function triggersAttribute(resourceType: ResourceType): string {
  */
 export function selfEnvironment(resourceType: ResourceType): Record<string, string> {
   return { [SPEC_VARIABLE]: `\${jsonencode(self.${triggersAttribute(resourceType)})}` };
-}
-
-/** The trigger map for the given fields of a spec. */
-export function triggersOf(spec: PackageGroupSpec, fields: readonly SpecField[]): Record<string, string> {
-  return specToTriggers(spec, fields);
 }
 
 /** Terraform address of a resource, e.g. `terraform_data.gatk_content_1A2B3C4D`. */
@@ -82,8 +77,8 @@ export function createLifecycleResources(
   resourceType: ResourceType,
 ): LifecycleResources {
   const stack = TerraformStack.of(scope);
-  const identityTriggers = triggersOf(spec, IDENTITY_FIELDS);
-  const contentTriggers = triggersOf(spec, SPEC_FIELDS);
+  const identityTriggers = specToTriggers(spec, IDENTITY_FIELDS);
+  const contentTriggers = specToTriggers(spec, SPEC_FIELDS);
   const contentProvisioners = [uploadGroupProvisioner(stack, resourceType)];
 
   if (resourceType === ResourceType.NULL_RESOURCE) ensureNullProvider(stack);
