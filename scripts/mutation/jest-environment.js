@@ -12,7 +12,9 @@
  * 2. Module-level coverage. Jest re-evaluates every module for each test file, so what a module
  *    does when it is loaded (or in a describe's beforeAll) belongs to every test of the file that
  *    loaded it. Stryker would call such a mutant "static" and run the whole suite for it; here it
- *    is attributed to the tests of that file instead.
+ *    is attributed to the tests of that file instead. (A skipped test leaves Stryker's current
+ *    test set, since jest sends it no test_done: it is cleared here, or a module-level mutant
+ *    would count as covered by a skipped test of another file and survive untested.)
  * 3. Ordered suites. In a file whose tests build on each other (terraform state carried from
  *    one step to the next, ORDERED below), a test cannot run alone: each test's coverage is also
  *    given to every test before it, so a mutant's test filter includes the steps that lead to it.
@@ -69,6 +71,12 @@ class MutationEnvironment extends TestEnvironment {
     await super.teardown();
   }
 
+  /** No test is running: what the instrumented code reaches now is module-level (static) coverage. */
+  endTest() {
+    const ns = this.stryker;
+    if (ns) ns.currentTestId = undefined;
+  }
+
   /** The instrumenter's context, once Stryker's mixin has put it on the global. */
   get stryker() {
     return this.global[this.global.__strykerGlobalNamespace__ ?? "__stryker__"];
@@ -116,6 +124,15 @@ class MutationEnvironment extends TestEnvironment {
       case "setup":
         // before the test file (and so the modules it imports) is loaded
         this.staticBefore = { ...(this.coverage?.static ?? {}) };
+        this.endTest();
+        break;
+      case "test_skip":
+      case "test_todo":
+        // jest-circus sends test_start for a skipped test but never test_done, and Stryker's mixin
+        // clears the current test only on test_done: without this, what the next test file loads
+        // at module level would count as covered by that skipped test (of another file), not by
+        // the tests of the file that loaded it
+        this.endTest();
         break;
       case "run_start":
         this.started = Date.now();

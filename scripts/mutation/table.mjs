@@ -9,7 +9,8 @@ import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const args = process.argv.slice(2);
-const only = args.filter((a) => a.startsWith("lib/"));
+// a file may carry a line range (lib/x.ts:10-20), as StrykerJS's --mutate takes it
+const only = args.filter((a) => a.startsWith("lib/")).map((a) => a.replace(/:[0-9:-]+$/, ""));
 const reportFile = args.find((a) => a.endsWith(".json")) ?? join(root, "reports", "mutation", "mutation.json");
 const report = JSON.parse(readFileSync(reportFile, "utf8"));
 
