@@ -26,30 +26,29 @@ export function runNode(args, env) {
   });
 }
 
+/** The built contract (`specToTriggers`, `terraformJsonEncode`, …): what the synthesized stacks use. */
+function contractModule() {
+  const require = createRequire(import.meta.url);
+  return { ...require(join(ROOT, "dist", "lib", "contract", "index.js")), ...require(join(ROOT, "dist", "lib", "contract", "terraform-json.js")) };
+}
+
 /**
- * The environment a synthesized upload-group provisioner gets: the content resource's trigger map
- * as `jsonencode` gives it, in DLI_PACKAGES_SPEC (keys sorted; these values need no escaping).
+ * The environment a synthesized provisioner gets: the resource's trigger map as Terraform's
+ * `jsonencode` gives it, in DLI_PACKAGES_SPEC; `fields` picks the map (the content resource's
+ * by default).
  */
+function triggerEnvironment({ group, paths, kind, waitTimeoutSeconds }, fields) {
+  const { SPEC_FIELDS, SPEC_SCHEMA_VERSION, specToTriggers, terraformJsonEncode } = contractModule();
+  const spec = { schemaVersion: SPEC_SCHEMA_VERSION, kind, group, paths, region: "cn-north-4", waitTimeoutSeconds, removalPolicy: "destroy" };
+  return { DLI_PACKAGES_SPEC: terraformJsonEncode(specToTriggers(spec, fields ?? SPEC_FIELDS)) };
+}
+
+/** The environment of a content resource's upload-group. */
 export function specEnvironment({ group, paths, kind = "jar", waitTimeoutSeconds = 60 }) {
-  return { DLI_PACKAGES_SPEC: JSON.stringify(contentTriggers({ group, paths, kind, waitTimeoutSeconds })) };
+  return triggerEnvironment({ group, paths, kind, waitTimeoutSeconds });
 }
 
 /** The environment of the identity's destroy-time delete-group: the identity triggers only. */
 export function identitySpecEnvironment({ group, kind = "jar" }) {
-  const { endpoint, project_id, region, spec_version } = contentTriggers({ group, paths: [], kind, waitTimeoutSeconds: 60 });
-  return { DLI_PACKAGES_SPEC: JSON.stringify({ endpoint, group, kind, project_id, region, spec_version }) };
-}
-
-function contentTriggers({ group, paths, kind, waitTimeoutSeconds }) {
-  return {
-    endpoint: "",
-    group,
-    kind,
-    paths: JSON.stringify(paths),
-    project_id: "",
-    region: "cn-north-4",
-    removal_policy: "destroy",
-    spec_version: "1",
-    wait_timeout_seconds: String(waitTimeoutSeconds),
-  };
+  return triggerEnvironment({ group, paths: [], kind, waitTimeoutSeconds: 60 }, contractModule().IDENTITY_FIELDS);
 }

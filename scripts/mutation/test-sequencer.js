@@ -3,8 +3,9 @@
  * the active mutant in the dry run (`.tmp/mutation-files.json`, written by ./jest-environment.js)
  * are loaded: first those that reached it in the jest process itself (they import its module and
  * call it directly, so they usually fail at once), then those that reached it only through a
- * child process (the runtime bundle, terraform), each group fastest first. StrykerJS's jest runner filters tests by name only, so without
- * this every related test file would be loaded (its imports evaluated) for every mutant; and
+ * child process (the runtime bundle, terraform), each group fastest first. StrykerJS's jest
+ * runner filters tests by name only, so without this every related test file would be loaded
+ * (its imports evaluated) for every mutant; and
  * jest's own order (slowest first) would run the terraform suites before the unit tests that
  * usually kill a mutant in milliseconds (the environment skips the rest after a failure). A
  * mutant missing from the map runs every file jest selected.
