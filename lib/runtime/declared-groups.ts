@@ -5,8 +5,9 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { renderName } from "../contract/bounded-text";
 import { specFromEnvironment } from "../contract/environment";
-import { PackageGroupSpec, SPEC_ENV, SPEC_FIELDS, TRIGGER_KEYS } from "../contract/spec";
+import { PackageGroupSpec, SPEC_VARIABLE, TRIGGER_KEYS } from "../contract/spec";
 import { specProblemsError } from "./commands/spec-problems";
 import { ConfigError } from "./errors";
 
@@ -69,10 +70,9 @@ export function declaredGroups(file: string): DeclaredGroup[] {
     if (Object.values(triggers).some((v) => typeof v === "string" && v.includes("${"))) {
       throw new ConfigError(`diff: ${address} in ${file} has values only known at apply time (Terraform references); diff needs literal values`);
     }
-    const env: Record<string, string> = {};
-    for (const field of SPEC_FIELDS) env[SPEC_ENV[field]] = String(triggers[TRIGGER_KEYS[field]] ?? "");
-    const parsed = specFromEnvironment(env);
-    if (!parsed.ok) throw specProblemsError(parsed.problems);
+    // What the upload provisioner gets: `DLI_PACKAGES_SPEC = jsonencode(<the trigger map>)`.
+    const parsed = specFromEnvironment({ [SPEC_VARIABLE]: JSON.stringify(triggers) });
+    if (!parsed.ok) throw specProblemsError(parsed.problems, `of ${renderName(address)} in ${file} (named as its upload provisioner would read it)`);
     return { file, resource: address, spec: parsed.spec };
   });
 }

@@ -8,7 +8,7 @@ import Ajv from "ajv";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PackageGroupSpec, specToStrings, TRIGGER_KEYS, SPEC_FIELDS } from "../../lib/contract";
+import { PackageGroupSpec, specToTriggers } from "../../lib/contract";
 import { RunningEmulator } from "../../lib/emulator";
 import { silentProgress } from "../../lib/runtime/progress";
 import { openSession } from "../../lib/runtime/session";
@@ -45,12 +45,12 @@ const spec = (group: string, names: string[]): PackageGroupSpec => ({
 /** What the constructs synthesize: a content resource whose triggers hold the spec strings. */
 function synth(stack: string, specs: PackageGroupSpec[]): string {
   const resources: Record<string, unknown> = {};
-  specs.forEach((s, i) => {
-    const strings = specToStrings(s);
-    const triggers: Record<string, string> = {};
-    for (const field of SPEC_FIELDS) triggers[TRIGGER_KEYS[field]] = strings[field];
-    resources[`group${i}_content`] = { triggers };
-  });
+  specs.forEach((s, i) => (resources[`group${i}_content`] = { triggers: specToTriggers(s) }));
+  return writeStack(stack, resources);
+}
+
+/** A stack directory holding `{ resource: { null_resource: resources } }` as its cdk.tf.json. */
+function writeStack(stack: string, resources: Record<string, unknown>): string {
   const stackDir = join(dir, "stacks", stack);
   mkdirSync(stackDir, { recursive: true });
   writeFileSync(join(stackDir, "cdk.tf.json"), JSON.stringify({ resource: { null_resource: resources } }));
@@ -326,4 +326,19 @@ test("a directory without synthesized groups is a usage error", async () => {
   } finally {
     rmSync(empty, { recursive: true, force: true });
   }
+});
+
+test("a declared trigger map the upload provisioner would refuse is refused the same way, named as in DLI_PACKAGES_SPEC, before any request", async () => {
+  // What jsonencode(self.triggers) of these would give the provisioner: an unknown key, a
+  // value that is not a string. diff reads the map with the provisioner's rules, not looser ones.
+  const triggers = { ...specToTriggers(spec("odd", ["a.jar"])), wait_timeout_seconds: 60, colour: "blue" };
+  const stackDir = writeStack("refused", { odd_content: { triggers } });
+  emulator.clearRequests();
+  const result = await runCli(["diff", stackDir], { ...emulator.env });
+  expect(result.code).toBe(2);
+  expect(result.stdout).toBe("");
+  expect(result.stderr).toMatch(/DLI_PACKAGES_SPEC\.wait_timeout_seconds/);
+  expect(result.stderr).toMatch(/DLI_PACKAGES_SPEC: "colour" — an unknown key/);
+  expect(result.stderr).toContain(`invalid package-group spec of null_resource.odd_content in ${join(stackDir, "cdk.tf.json")}`);
+  expect(emulator.requests()).toEqual([]);
 });
