@@ -200,17 +200,17 @@ async function perPackagePolling(emulator, session) {
   await Promise.all(
     groups.map(async (group) => {
       // One client per process, as each provisioner is its own process.
-      const process = oneAttemptClient(emulator.env, session.endpoint, session.client.projectId);
+      const poller = oneAttemptClient(emulator.env, session.endpoint, session.client.projectId);
       try {
         for (let round = 0, waited = 0; waited < READY_DELAY_MS; round++) {
           const ms = pollInterval(round);
           await sleep(ms);
           waited += ms;
           // A 429 answer makes showPackage throw: it is counted from the emulator's log below.
-          await Promise.all(names.map((name) => process.client.showPackage(name, group).catch(() => undefined)));
+          await Promise.all(names.map((name) => poller.client.showPackage(name, group).catch(() => undefined)));
         }
       } finally {
-        await process.close();
+        await poller.close();
       }
     }),
   );

@@ -67,12 +67,14 @@ export function declaredGroups(file: string): DeclaredGroup[] {
     throw new ConfigError(`diff: ${file} is not JSON: ${(error as Error).message}`);
   }
   return contentResources(json).map(({ address, triggers }) => {
+    // a resource name is any JSON key: escaped and cut like every other name we print
+    const where = `${renderName(address)} in ${file}`;
     if (Object.values(triggers).some((v) => typeof v === "string" && v.includes("${"))) {
-      throw new ConfigError(`diff: ${address} in ${file} has values only known at apply time (Terraform references); diff needs literal values`);
+      throw new ConfigError(`diff: ${where} has values only known at apply time (Terraform references); diff needs literal values`);
     }
     // What the upload provisioner gets: `DLI_PACKAGES_SPEC = jsonencode(<the trigger map>)`.
     const parsed = specFromEnvironment({ [SPEC_VARIABLE]: JSON.stringify(triggers) });
-    if (!parsed.ok) throw specProblemsError(parsed.problems, `of ${renderName(address)} in ${file} (named as its upload provisioner would read it)`);
+    if (!parsed.ok) throw specProblemsError(parsed.problems, `of ${where} (named as its upload provisioner would read it)`);
     return { file, resource: address, spec: parsed.spec };
   });
 }
