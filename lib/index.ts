@@ -19,4 +19,4 @@ export {
   DEFAULT_WAIT_TIMEOUT_SECONDS,
   MAX_WAIT_TIMEOUT_SECONDS,
 } from "./contract";
-export type { PackageKind, PackageGroupSpec, RemovalPolicyValue } from "./contract";
+export type { PackageKind, PackageGroupSpec, RemovalPolicyValue, StagedFile } from "./contract";

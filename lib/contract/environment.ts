@@ -10,6 +10,7 @@ import {
   PackageGroupSpec,
   PackageKind,
   RemovalPolicyValue,
+  StagedFile,
   SPEC_ENV,
   SPEC_FIELDS,
   SPEC_SCHEMA_VERSION,
@@ -114,6 +115,17 @@ function specFromVariables(env: EnvironmentVariables): SpecFromEnvironment {
     return { ok: false, problems: [{ field: SPEC_ENV.paths, value: env[SPEC_ENV.paths], rule: "a JSON array of OBS object URLs" }] };
   }
 
+  // Optional: absent or empty means no staged files (groups without them leave the key out).
+  const filesText = env[SPEC_ENV.files];
+  let files: unknown;
+  if (filesText !== undefined && filesText !== "") {
+    try {
+      files = JSON.parse(filesText);
+    } catch {
+      return { ok: false, problems: [{ field: SPEC_ENV.files, value: filesText, rule: "a JSON array of staged files (source, objectUrl, size, sha256)" }] };
+    }
+  }
+
   const timeoutText = env[SPEC_ENV.waitTimeoutSeconds]!;
   const spec: PackageGroupSpec = {
     schemaVersion: version,
@@ -125,6 +137,7 @@ function specFromVariables(env: EnvironmentVariables): SpecFromEnvironment {
     endpoint: env[SPEC_ENV.endpoint] || undefined,
     waitTimeoutSeconds: /^[0-9]+$/.test(timeoutText) ? Number(timeoutText) : Number.NaN,
     removalPolicy: env[SPEC_ENV.removalPolicy] as RemovalPolicyValue,
+    ...(files === undefined ? {} : { files: files as StagedFile[] }),
   };
   // The text as set, not NaN, in the message ("1e3" and "60\r\n" are not whole numbers).
   const specProblems = checkSpec(spec).map((problem) => ({

@@ -2,3 +2,4 @@ export * from "./spec";
 export * from "./rules";
 export * from "./environment";
 export * from "./bounded-text";
+export * from "./staging";

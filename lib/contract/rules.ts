@@ -14,6 +14,7 @@ import {
   specToTriggers,
 } from "./spec";
 import { terraformJsonEncode } from "./terraform-json";
+import { checkStagedFiles } from "./staging";
 
 /** One thing wrong with one field. */
 export interface SpecProblem {
@@ -334,6 +335,7 @@ export function checkSpec(spec: PackageGroupSpec): SpecProblem[] {
     ...checkGroupName(spec.group),
     ...checkPaths(spec.paths, checkRegion(spec.region).length === 0 ? spec.region : undefined),
     ...checkSpecEnvironmentSize(spec),
+    ...checkStagedFiles(spec.files, Array.isArray(spec.paths) ? spec.paths : []),
     ...checkRegion(spec.region),
     ...checkProjectId(spec.projectId),
     ...checkEndpoint(spec.endpoint),

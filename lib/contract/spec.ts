@@ -22,6 +22,25 @@ export const DEFAULT_WAIT_TIMEOUT_SECONDS = 1800;
 /** Largest accepted wait timeout: 12 hours. */
 export const MAX_WAIT_TIMEOUT_SECONDS = 43200;
 
+/**
+ * A local file of the group, staged into OBS before the group is uploaded (lifecycle.md "Local
+ * files"). Its object URL is also one of the spec's `paths`, so everything after staging (upload,
+ * READY, converge, verify, diff) treats it like any other package.
+ */
+export interface StagedFile {
+  /**
+   * Where the file is at apply time, relative to the stack directory (the provisioner's working
+   * directory): its cdktf asset, `assets/<asset id>/<hash>/<base name>`.
+   */
+  readonly source: string;
+  /** The OBS object URL it is staged at: `<staging><sha256>/<base name>` ({@link stagedObjectUrl}). */
+  readonly objectUrl: string;
+  /** Size in bytes at synth. */
+  readonly size: number;
+  /** SHA-256 of the content at synth: 64 lower-case hex characters, also the key's folder. */
+  readonly sha256: string;
+}
+
 /** Everything the runtime needs to converge one DLI package group. */
 export interface PackageGroupSpec {
   /** Always {@link SPEC_SCHEMA_VERSION} for specs produced by this version. */
@@ -40,6 +59,11 @@ export interface PackageGroupSpec {
   /** Bound for waiting until the packages are READY, in seconds. */
   readonly waitTimeoutSeconds: number;
   readonly removalPolicy: RemovalPolicyValue;
+  /**
+   * Local files staged into OBS before the upload, each also in `paths`. Absent (not an empty
+   * list) when there are none, so groups without files synthesize exactly what they did before.
+   */
+  readonly files?: StagedFile[];
 }
 
 /** The spec fields, in the fixed order used for triggers and environment variables. */
@@ -53,6 +77,7 @@ export const SPEC_FIELDS = [
   "endpoint",
   "waitTimeoutSeconds",
   "removalPolicy",
+  "files",
 ] as const satisfies readonly (keyof PackageGroupSpec)[];
 export type SpecField = (typeof SPEC_FIELDS)[number];
 
@@ -80,6 +105,7 @@ export const TRIGGER_KEYS: Readonly<Record<SpecField, string>> = {
   endpoint: "endpoint",
   waitTimeoutSeconds: "wait_timeout_seconds",
   removalPolicy: "removal_policy",
+  files: "files",
 };
 
 /** Environment variable the provisioners set for each spec field. */
@@ -93,6 +119,7 @@ export const SPEC_ENV: Readonly<Record<SpecField, string>> = {
   endpoint: "DLI_PACKAGES_ENDPOINT",
   waitTimeoutSeconds: "DLI_PACKAGES_WAIT_TIMEOUT_SECONDS",
   removalPolicy: "DLI_PACKAGES_REMOVAL_POLICY",
+  files: "DLI_PACKAGES_FILES",
 };
 
 /** Credential and endpoint variables read from the apply-time environment (never synthesized). */
@@ -104,6 +131,11 @@ export const RUNTIME_ENV = {
   projectId: ["HW_PROJECT_ID", "HUAWEICLOUD_SDK_PROJECT_ID"],
   dliEndpoint: ["HW_DLI_ENDPOINT"],
   iamEndpoint: ["HW_IAM_ENDPOINT"],
+  /**
+   * OBS endpoint for staging local files (https, or http on loopback for the emulator, which is
+   * then addressed path-style): default `https://obs.{region}.{cloud domain}`, virtual-hosted.
+   */
+  obsEndpoint: ["HW_OBS_ENDPOINT"],
   region: ["HW_REGION_NAME"],
   /** Most HTTP attempts per request, first one included (runtime default 6). */
   maxAttempts: ["DLI_PACKAGES_MAX_ATTEMPTS"],
@@ -140,7 +172,8 @@ export const RUNTIME_LAUNCHER_FILE = "dli-packages.sh";
 
 /**
  * The string form of each field, as stored in triggers and passed in environment variables.
- * Optional fields absent → empty string (null_resource triggers are map(string)).
+ * Optional fields absent → empty string (null_resource triggers are map(string)); `files` is
+ * then left out of the trigger map and the environment altogether ({@link specToTriggers}).
  */
 export function specToStrings(spec: PackageGroupSpec): Record<SpecField, string> {
   return {
@@ -153,8 +186,21 @@ export function specToStrings(spec: PackageGroupSpec): Record<SpecField, string>
     endpoint: spec.endpoint ?? "",
     waitTimeoutSeconds: String(spec.waitTimeoutSeconds),
     removalPolicy: spec.removalPolicy,
+    files: spec.files === undefined ? "" : JSON.stringify(spec.files.map(stagedFileInOrder)),
   };
 }
+
+/** A staged file's keys in one fixed order, whatever order they were given in (deterministic JSON). */
+function stagedFileInOrder(file: StagedFile): StagedFile {
+  return { source: file.source, objectUrl: file.objectUrl, size: file.size, sha256: file.sha256 };
+}
+
+/**
+ * Fields left out of the trigger map and the environment when their string is empty: `files`,
+ * added after the first release, so a group without files keeps its triggers byte for byte (no
+ * replacement on upgrade).
+ */
+const OMITTED_WHEN_EMPTY: readonly SpecField[] = ["files"];
 
 /**
  * The one environment variable the synthesized provisioners pass the spec in:
@@ -169,7 +215,10 @@ export const SPEC_VARIABLE = "DLI_PACKAGES_SPEC";
 export function specToTriggers(spec: PackageGroupSpec, fields: readonly SpecField[] = SPEC_FIELDS): Record<string, string> {
   const strings = specToStrings(spec);
   const triggers: Record<string, string> = {};
-  for (const field of fields) triggers[TRIGGER_KEYS[field]] = strings[field];
+  for (const field of fields) {
+    if (strings[field] === "" && OMITTED_WHEN_EMPTY.includes(field)) continue;
+    triggers[TRIGGER_KEYS[field]] = strings[field];
+  }
   return triggers;
 }
 
@@ -177,6 +226,9 @@ export function specToTriggers(spec: PackageGroupSpec, fields: readonly SpecFiel
 export function specToEnvironment(spec: PackageGroupSpec): Record<string, string> {
   const strings = specToStrings(spec);
   const env: Record<string, string> = {};
-  for (const field of SPEC_FIELDS) env[SPEC_ENV[field]] = strings[field];
+  for (const field of SPEC_FIELDS) {
+    if (strings[field] === "" && OMITTED_WHEN_EMPTY.includes(field)) continue;
+    env[SPEC_ENV[field]] = strings[field];
+  }
   return env;
 }
