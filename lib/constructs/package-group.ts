@@ -5,17 +5,18 @@
  * Synthesizes (design §3), under this construct:
  * - `identity` — triggers: spec version, kind, group, region, project id, endpoint;
  *   destroy-time local-exec `delete-group` (omitted under RemovalPolicy.RETAIN);
- * - `content` — triggers: the whole spec; create-time local-exec `upload-group`;
- *   depends on identity;
- * plus, once per stack, the runtime asset, (for null_resource) the null provider, and the
+ * - `content` — triggers: the whole spec; create-time local-exec `upload-group` (which first
+ *   stages the local `files` into OBS); depends on identity;
+ * plus an asset per local file (local-files.ts) and, once per stack, the runtime asset, (for null_resource) the null provider, and the
  * record of the groups the App's other stacks declare (other-stacks-groups.ts).
  */
 import { TerraformResource } from "./framework";
 import { Construct } from "constructs";
-import { PackageGroupSpec, PackageKind, packageNameOf } from "../contract";
+import { PackageGroupSpec, PackageKind, packageNameOf, StagedFile } from "../contract";
 import { invalidPropsError, unknownPackageError } from "./errors";
 import { claimGroup } from "./group-ownership";
 import { createLifecycleResources } from "./lifecycle-resources";
+import { stageLocalFile } from "./local-files";
 import { ensureGroupsOfOtherStacks } from "./other-stacks-groups";
 import { PackageGroupProps, RemovalPolicy, ResourceType } from "./props";
 import { specFromProps } from "./validate";
@@ -44,9 +45,15 @@ export class PackageGroup extends Construct {
       const name = (new.target as { name?: string }).name || "PackageGroup";
       throw invalidPropsError(name, this.node.path, checked.problems);
     }
+    // Each local file's asset on the stack, now that every prop is known to be valid.
+    const files = checked.localFiles.map((file) => stageLocalFile(this, file, checked.staging!));
     // The spec's paths are frozen: `paths` is a plain `string[]` in the jsii API (every language
     // gets the same type), and a push into it must not make `spec` disagree with the triggers.
-    this.spec = { ...checked.spec, paths: Object.freeze([...checked.spec.paths]) as string[] };
+    this.spec = {
+      ...checked.spec,
+      paths: Object.freeze([...checked.spec.paths]) as string[],
+      ...(files.length > 0 ? { files: Object.freeze(files) as StagedFile[] } : {}),
+    };
     claimGroup(this, this.spec);
     this.resourceType = checked.resourceType;
     this.groupName = this.spec.group;
@@ -59,7 +66,7 @@ export class PackageGroup extends Construct {
     ensureGroupsOfOtherStacks(this);
   }
 
-  /** Package names (last path segment of each path), in declaration order (a copy). */
+  /** Package names (last path segment of each path, then the base name of each file), in declaration order (a copy). */
   public get packageNames(): string[] {
     return [...this.names];
   }

@@ -31,10 +31,32 @@ export interface PackageGroupKindProps {
   /**
    * OBS object URLs in virtual-hosted form,
    * `https://{bucket}.obs.{region}.myhuaweicloud.com/{key}` (or `.myhuaweicloud.eu`).
-   * The package name is the last key segment; it must be unique within the group.
-   * `obs://` URIs and path-style URLs are rejected. Must be plain strings (not tokens).
+   * The package name is the last key segment; it must be unique within the group (across
+   * `paths` and `files`). `obs://` URIs and path-style URLs are rejected. Must be plain strings
+   * (not tokens). At least one path or one file.
+   * @default - no OBS paths: every package is one of `files`
    */
-  readonly paths: string[];
+  readonly paths?: string[];
+
+  /**
+   * Local files (relative to the app's working directory, or absolute) that become packages of
+   * the group, next to `paths`: each is shipped with the synthesized stack as an asset and, at
+   * apply time, staged into OBS at `<staging><SHA-256 of its content>/<base name>` before the
+   * group is uploaded (skipped when that object is already there). The package name is the
+   * file's base name. A changed file is a plan diff naming it; the staged objects are never
+   * deleted by destroy (`dli-packages staging gc` lists the unreferenced). Must be plain strings
+   * (not tokens); requires `staging`.
+   * @default - no local files: every package is one of `paths`
+   */
+  readonly files?: string[];
+
+  /**
+   * The OBS URL prefix `files` are staged under:
+   * `https://{bucket}.obs.{region}.myhuaweicloud.com/{prefix}/` (the group's region, a
+   * non-empty prefix, ending in `/`). Must be a plain string (not a token).
+   * @default - none; required when `files` is given
+   */
+  readonly staging?: string;
 
   /** Huawei Cloud region id, e.g. `cn-north-4`. Must be a plain string (not a token). */
   readonly region: string;

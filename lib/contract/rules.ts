@@ -100,6 +100,11 @@ function decodeSegment(segment: string): string {
   }
 }
 
+/** Whether DLI accepts a package name (dli-api.md §1.6 resource_name). */
+export function checkPackageName(name: string): boolean {
+  return PACKAGE_NAME.test(name);
+}
+
 /** Problems with a group name. */
 export function checkGroupName(group: unknown): SpecProblem[] {
   if (typeof group !== "string" || !GROUP_NAME.test(group)) {

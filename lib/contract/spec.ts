@@ -30,7 +30,7 @@ export const MAX_WAIT_TIMEOUT_SECONDS = 43200;
 export interface StagedFile {
   /**
    * Where the file is at apply time, relative to the stack directory (the provisioner's working
-   * directory): its cdktf asset, `assets/<asset id>/<hash>/<base name>`.
+   * directory): its stack asset, `assets/<asset id>/<hash>/<base name>`.
    */
   readonly source: string;
   /** The OBS object URL it is staged at: `<staging><sha256>/<base name>` ({@link stagedObjectUrl}). */

@@ -359,7 +359,7 @@ test("the size problem is listed with the paths, in field order, whatever else i
 
 test("paths that are no list are the one paths problem, however large", () => {
   const notAList = errorOf({ paths: "x".repeat(200_000) });
-  expect(notAList.split("\n").filter((line) => line.startsWith("  - "))).toEqual([expect.stringMatching(/^  - paths: "xxx.* — at least one OBS object URL$/)]);
+  expect(notAList.split("\n").filter((line) => line.startsWith("  - "))).toEqual([expect.stringMatching(/^  - paths: "xxx.* — at least one OBS object URL, or local files in files \(with staging\)$/)]);
 });
 
 test("hostile paths are refused at synth by the same rules as at apply time", () => {
