@@ -7,7 +7,7 @@
 import { parseArgs } from "node:util";
 import { FaultOptions } from "./faults";
 import { DEFAULTS, EmulatorOptions } from "./options";
-import { StateFileError } from "./persistence";
+import { StateFileError } from "./dli/persistence";
 import { startEmulator } from "./server";
 
 const HELP = `Usage: dli-local [options]

@@ -11,8 +11,8 @@ import { performance } from "node:perf_hooks";
 import { RunningChildEmulator, startChildEmulator } from "./child-emulator";
 import { dliErrors, EmulatorError, gatewayErrors, renderError } from "./errors";
 import { FaultInjector, FaultOptions } from "./faults";
-import { Identity } from "./identity";
-import { Settings } from "./operations/context";
+import { Identity } from "./iam/identity";
+import { Settings } from "./operation";
 import {
   checkRuntimeOptions,
   DEFAULTS,
@@ -20,10 +20,10 @@ import {
   RUNTIME_OPTION_NAMES,
   RuntimeOptions,
 } from "./options";
-import { loadStateFile, saveStateFile } from "./persistence";
+import { loadStateFile, saveStateFile } from "./dli/persistence";
 import { RequestLog, RequestLogEntry } from "./request-log";
 import { matchRoute } from "./routes";
-import { EmulatedGroup, EmulatorState } from "./state";
+import { EmulatedGroup, EmulatorState } from "./dli/state";
 import { Throttle } from "./throttle";
 
 /** A running emulator (see docs/emulator.md). */

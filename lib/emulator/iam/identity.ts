@@ -4,10 +4,10 @@
  * gateway error (dli-api.md §4.1, §4.2, §4.3).
  */
 import { randomBytes } from "node:crypto";
-import { HeaderMap, headerValue, parseAuthorizationHeader, PROJECT_ID_HEADER, SECURITY_TOKEN_HEADER } from "../runtime/signer";
-import { gatewayErrors } from "./errors";
-import { CredentialOptions, DEFAULTS, ProjectOptions, UserOptions } from "./options";
-import { verifySignature, VerifiableRequest } from "./verify-signature";
+import { HeaderMap, headerValue, parseAuthorizationHeader, PROJECT_ID_HEADER, SECURITY_TOKEN_HEADER } from "../../runtime/signer";
+import { gatewayErrors } from "../errors";
+import { CredentialOptions, DEFAULTS, ProjectOptions, UserOptions } from "../options";
+import { verifySignature, VerifiableRequest } from "../verify-signature";
 
 export interface Caller {
   readonly via: "aksk" | "token";
