@@ -235,6 +235,8 @@ export function obsHint(status: number, code: string | undefined): string {
   if (code === "InvalidAccessKeyId" || code === "SignatureDoesNotMatch" || code === "RequestTimeTooSkewed" || status === 401) {
     return "check the AK/SK (HW_ACCESS_KEY/HW_SECRET_KEY, HW_SECURITY_TOKEN for temporary ones) and the machine's clock";
   }
+  // A HEAD answer has no body: a 403 without a code may be either.
+  if (status === 403 && code === undefined) return "check the AK/SK and the machine's clock, or the credentials lack OBS permissions on the staging bucket";
   if (status === 403) return "the credentials lack OBS permissions on the staging bucket (PutObject, GetObject, ListBucket, ListMultipartUploads…)";
   if (status === 429 || status >= 500) return "OBS kept failing within the retry bounds (DLI_PACKAGES_MAX_ATTEMPTS, DLI_PACKAGES_RETRY_TOTAL_MS); re-run later";
   return "";
