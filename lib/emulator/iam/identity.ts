@@ -61,6 +61,16 @@ export class Identity {
     for (const credential of extra.credentials ?? []) this.credentials.set(credential.accessKey, credential);
   }
 
+  /** The credential of an access key (OBS checks its own signature with it: obs/authenticate.ts). */
+  credential(accessKey: string): CredentialOptions | undefined {
+    return this.credentials.get(accessKey);
+  }
+
+  /** The IAM domain (account) id every bucket of this account belongs to. */
+  get domainId(): string {
+    return this.projects[0].domainId;
+  }
+
   projectsNamed(name: string | null): Project[] {
     return name === null ? [...this.projects] : this.projects.filter((p) => p.name === name);
   }
