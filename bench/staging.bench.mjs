@@ -57,7 +57,7 @@ function writeStack(round) {
   return { dir, path: join(dir, source), spec: JSON.stringify(specToTriggers(spec)) };
 }
 
-const emulator = await startEmulator({ port: 0, throttlePerSecond: 0, obsBuckets: [BUCKET], obsDataDir: data });
+const emulator = await startEmulator({ port: 0, throttlePerSecond: 0, obsBuckets: [BUCKET], obsDir: data });
 try {
   const staged = [];
   const plain = [];

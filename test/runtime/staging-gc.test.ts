@@ -25,7 +25,7 @@ let emulator: RunningEmulator;
 beforeAll(async () => {
   // The emulator's clock can run behind, to make objects old; signatures are checked against it
   // with a skew bound wide enough for that.
-  emulator = await startTestEmulator({ obsBuckets: [STAGING_BUCKET], now: () => Date.now() + offset, maxClockSkewMs: 3 * DAY } as never);
+  emulator = await startTestEmulator({ obsBuckets: [STAGING_BUCKET], now: () => Date.now() + offset, maxClockSkewMs: 3 * DAY });
 });
 afterAll(() => emulator.close());
 

@@ -8,12 +8,18 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { MAX_LINE_CHARS } from "../../lib/contract/bounded-text";
 import { RunningEmulator } from "../../lib/emulator";
+import { credentialsFromEnvironment } from "../../lib/runtime/credentials";
+import { obsEndpointOverride } from "../../lib/runtime/endpoints";
+import { obsBucketAddress } from "../../lib/runtime/obs/obs-address";
+import { ObsClient } from "../../lib/runtime/obs/obs-client";
+import { DEFAULT_RETRY_BOUNDS } from "../../lib/runtime/retry-policy";
+import { createTransport } from "../../lib/runtime/transport";
 import { BUNDLE, CANARY, groupsOf, OBS, runCli, startTestEmulator, TEMP_ACCESS_KEY } from "./support/run-cli";
 import { getObject, keyOf, makeStack, randomFile, sha256Of, STAGING_BUCKET, stagingEnv } from "./support/staging";
 
 let emulator: RunningEmulator;
 beforeAll(async () => {
-  emulator = await startTestEmulator({ obsBuckets: [STAGING_BUCKET] } as never);
+  emulator = await startTestEmulator({ obsBuckets: [STAGING_BUCKET] });
 });
 afterAll(() => emulator.close());
 beforeEach(() => {
@@ -148,6 +154,11 @@ test("a large file changed since synth (same size) aborts its multipart upload: 
   expect(apis()).not.toContain("CompleteMultipartUpload");
   expect(apis()).toContain("AbortMultipartUpload");
   expect((await getObject(emulator.env.HW_OBS_ENDPOINT, STAGING_BUCKET, keyOf(stack.files[0].objectUrl))).status).toBe(404);
+  // nothing left billing: the upload is gone from the bucket's listing
+  const credentials = credentialsFromEnvironment(emulator.env);
+  const client = new ObsClient(createTransport(credentials, DEFAULT_RETRY_BOUNDS), credentials);
+  const address = obsBucketAddress(STAGING_BUCKET, "cn-north-4", "myhuaweicloud.com", obsEndpointOverride(emulator.env));
+  expect(await client.listMultipartUploads(address, "dli-staging/")).toEqual([]);
   expect(emulator.groups()).toEqual([]);
   expect(emulator.requests().filter((r) => r.method === "POST" && r.path.startsWith("/v2.0/"))).toEqual([]);
 });
