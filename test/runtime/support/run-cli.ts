@@ -44,7 +44,7 @@ export const FAST_RETRIES = {
   DLI_PACKAGES_REQUEST_TIMEOUT_MS: "2000",
 };
 
-export function runCli(args: string[], env: Record<string, string | undefined>): Promise<CliResult> {
+export function runCli(args: string[], env: Record<string, string | undefined>, options: { readonly cwd?: string } = {}): Promise<CliResult> {
   if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: run "node scripts/bundle-runtime.mjs" (npm test does)`);
   const started = Date.now();
   // Only what we pass: no credentials leak in from the developer's shell.
@@ -57,7 +57,7 @@ export function runCli(args: string[], env: Record<string, string | undefined>):
   }
   for (const [k, v] of Object.entries(env)) if (v !== undefined) childEnv[k] = v;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BUNDLE, ...args], { env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [BUNDLE, ...args], { env: childEnv, stdio: ["ignore", "pipe", "pipe"], cwd: options.cwd });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
