@@ -18,6 +18,8 @@ Commands:
   ls             list live groups and packages (--group G, --kind K, --json)
   diff <dir>     compare a synthesized stack (cdktf.out/stacks/<stack>) with what is live
                  (--json, --repair, --orphans [--prefix P])
+  check          the drift check terraform runs at plan time (PackageGroupDriftCheck): a
+                 JSON query on stdin, a JSON result on stdout; never writes, never fails a plan
 
 Run "dli-packages <command> --help" for details.
 Exit codes: 0 ok, 1 operation failed, 2 usage or configuration error (diff: 2 on drift or orphans).`;
@@ -72,7 +74,20 @@ const COMMANDS: Record<string, Run> = {
       prefix: args.prefix as string | undefined,
     });
   },
+  check: async (argv, env) => {
+    const { CHECK_HELP, check } = await import("./commands/check");
+    if (parse(argv, {}, CHECK_HELP).help) return help(CHECK_HELP);
+    if (process.stdin.isTTY) throw new ConfigError(`check reads the external data source's query on stdin (terraform sends it); pipe a JSON object into it`, CHECK_HELP);
+    return check(env, await readStdin());
+  },
 };
+
+/** All of stdin as UTF-8 text. */
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
 
 type OptionSpec = Record<string, { type: "string" | "boolean" }>;
 
