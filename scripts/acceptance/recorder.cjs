@@ -94,6 +94,8 @@ function install(file) {
       return req;
     };
     wrapped.__dliAcceptanceRecorder = true;
+    // For requests that are not the run's (a replay against a fresh dli-local).
+    wrapped.__dliAcceptanceOriginal = original;
     module.request = wrapped;
   }
 }

@@ -3,7 +3,7 @@
 // normalize(): the exchanges recorder.cjs wrote (JSON lines) become one JSON document without
 // secrets or ids: credential values scrubbed wherever they appear, 32-hex ids and UUIDs replaced
 // by stable placeholders (<id-1>, <uuid-1>), the run id by <run>, the staging prefix by
-// <staging>/, hosts dropped (each exchange names its service: dli, iam or obs), and entries of
+// <staging>/, hosts by <endpoint> (each exchange names its service: dli, iam or obs), and entries of
 // listed arrays that do not belong to the run (other groups of a real project) left out.
 //
 // replay(): sends each recorded DLI/IAM request again, in order, signed, to a fresh dli-local
@@ -54,9 +54,13 @@ function normalize(exchanges, context) {
     return ids.get(key);
   };
   const secrets = (context.secrets ?? []).filter((s) => typeof s === "string" && s.length >= 4);
+  // The hosts the run talked to (a loopback port, a region's endpoints) become <endpoint>.
+  const origins = [...new Set(exchanges.map((e) => e.origin).filter(Boolean))].sort((a, b) => b.length - a.length);
   const text = (value) => {
     let out = value;
     for (const secret of secrets) out = out.split(secret).join("<redacted>");
+    for (const origin of origins) out = out.split(origin).join("<endpoint>");
+    out = out.replace(/https?:\/\/(?:iam|dli)\.[a-z0-9.-]+(?::\d+)?/g, "<endpoint>");
     if (context.staging) out = out.split(context.staging).join("<staging>/");
     if (context.runId) out = out.split(context.runId).join("<run>");
     out = out.replace(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, (m) => placeholder("uuid", m));
@@ -173,7 +177,7 @@ async function replay(recording, options = {}) {
   const staging = `https://dli-replay.obs.${recording.region ?? "cn-north-4"}.myhuaweicloud.com/replay/`;
   const projectPlaceholders = new Set(recording.exchanges.filter((e) => e.service === "dli").map((e) => /^\/v[12]\.0\/(<id-\d+>)\//.exec(e.path)?.[1]).filter(Boolean));
   const fill = (text) => {
-    let out = text.split("<run>").join("replay").split("<staging>/").join(staging);
+    let out = text.split("<run>").join("replay").split("<staging>/").join(staging).split("<endpoint>").join(emulator.url);
     for (const p of projectPlaceholders) out = out.split(p).join(projectId);
     return out;
   };
@@ -222,7 +226,9 @@ async function replay(recording, options = {}) {
 
 function send(endpoint, method, path, headers, body) {
   return new Promise((resolve, reject) => {
-    const req = http.request({ hostname: endpoint.hostname, port: endpoint.port, method, path, headers }, (res) => {
+    // Never recorded: a replay inside a recorded run is not part of the run.
+    const request = http.request.__dliAcceptanceOriginal ?? http.request;
+    const req = request({ hostname: endpoint.hostname, port: endpoint.port, method, path, headers }, (res) => {
       const chunks = [];
       res.on("data", (c) => chunks.push(c));
       res.on("end", () => resolve({ status: res.statusCode, text: Buffer.concat(chunks).toString("utf8") }));
