@@ -91,7 +91,8 @@ async function runCommand() {
       recordFile = resolve(args[++i]);
     } else jestArgs.push(args[i]);
   }
-  const run = plan();
+  // A fixed run id (DLI_ACCEPTANCE_RUN_ID, e.g. CI's run number) lets a later step clean it up.
+  const run = plan(process.env.DLI_ACCEPTANCE_RUN_ID || undefined);
   for (const line of describePlan(run)) say(line);
   const workdir = join(root, ".tmp", "acceptance", run.runId);
   mkdirSync(workdir, { recursive: true });
