@@ -11,7 +11,8 @@
  * (support/check_python_api.py), so the programs are also right for the real package.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as ts from "typescript";
@@ -69,6 +70,12 @@ function runPython(program: string, cwd: string, env: Record<string, string> = {
 
 let tarball: string | undefined;
 const ourTarball = () => (tarball ??= packDirectory(ROOT, tempDir("dli-python-pack-")));
+/** The build output the quickstarts stage (./dist/udf.py), written into an app directory. */
+const UDF = "def udf(x):\n    return x\n";
+function writeBuildOutput(dir: string): void {
+  mkdirSync(join(dir, "dist"), { recursive: true });
+  writeFileSync(join(dir, "dist", "udf.py"), UDF);
+}
 const configIn = (outdir: string, stack: string) => JSON.parse(readFileSync(join(outdir, "stacks", stack, "cdk.tf.json"), "utf8"));
 
 describeWithPython("Python programs through the jsii kernel", () => {
@@ -82,14 +89,19 @@ describeWithPython("Python programs through the jsii kernel", () => {
     // TypeScript: the README block, unchanged, in an app with the packed package installed.
     const tsSource = quickstartBlock("ts");
     writeFileSync(join(app.dir, "quickstart.js"), ts.transpileModule(tsSource, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText);
+    writeBuildOutput(app.dir);
     execFileSync(process.execPath, ["quickstart.js"], { cwd: app.dir, env: { ...process.env, CDKTF_OUTDIR: join(app.dir, "ts.out") } });
     // Python: the README block, unchanged.
     const dir = tempDir("dli-python-quickstart-");
     writeFileSync(join(dir, "main.py"), quickstartBlock("python"));
+    writeBuildOutput(dir);
     runPython(join(dir, "main.py"), dir);
     const fromPython = configIn(join(dir, "cdktf.out"), "dli");
     expect(fromPython).toEqual(configIn(join(app.dir, "ts.out"), "dli"));
-    expect(Object.keys(fromPython.resource.null_resource)).toHaveLength(2);
+    expect(Object.keys(fromPython.resource.null_resource)).toHaveLength(4);
+    // The staged file's object URL (content-addressed) reached both, and its asset was written.
+    expect(JSON.stringify(fromPython)).toContain(`/dli-staging/${createHash("sha256").update(UDF).digest("hex")}/udf.py`);
+    expect(existsSync(join(dir, "cdktf.out", "stacks", "dli", "assets", "DliPackagesFile-udfpy"))).toBe(true);
   });
 
   test("examples/python synthesizes examples/basic's JSON plus the packageRef output", () => {
@@ -113,6 +125,7 @@ describeWithPython("Python programs through the jsii kernel", () => {
     const program = quickstartBlock("python").replace('region="cn-north-4"', 'region="moon-base-1"');
     expect(program).toContain("moon-base-1");
     writeFileSync(join(dir, "main.py"), program);
+    writeBuildOutput(dir);
     expect(() => runPython(join(dir, "main.py"), dir)).toThrow(/JSIIError: FilePackageGroup "dli\/gatk" has 1 invalid prop:[\s\S]*region: "moon-base-1"/);
   });
 });

@@ -15,6 +15,9 @@ import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "no
 import { join } from "node:path";
 import { FilePackageGroup, JarPackageGroup, ResourceType } from "../../lib";
 import { IDENTITY_FIELDS, SPEC_ENV, SPEC_FIELDS, TRIGGER_KEYS } from "../../lib/contract";
+
+/** The spec fields the previous release passed one by one: `files` (local files) came later. */
+const PREVIOUS_RELEASE_SPEC_FIELDS = SPEC_FIELDS.filter((field) => field !== "files");
 import { describeForEachResourceType } from "./support/resource-types";
 import { expectSuccess, TerraformSession } from "./support/session";
 import { obsPath } from "./support/stacks";
@@ -267,7 +270,7 @@ describeForEachResourceType("handing a group over under real terraform, 20–250
       for (const provisioner of body.provisioner ?? []) {
         const exec = provisioner["local-exec"];
         expect(exec.environment.DLI_PACKAGES_SPEC).toBe(`\${jsonencode(self.${attribute})}`);
-        const fields = exec.environment.DLI_PACKAGES_DECLARED_BY === undefined ? SPEC_FIELDS : IDENTITY_FIELDS;
+        const fields = exec.environment.DLI_PACKAGES_DECLARED_BY === undefined ? PREVIOUS_RELEASE_SPEC_FIELDS : IDENTITY_FIELDS;
         exec.environment = Object.fromEntries(fields.map((field) => [SPEC_ENV[field], `\${self.${attribute}.${TRIGGER_KEYS[field]}}`]));
         if (fields === IDENTITY_FIELDS) stripped++;
       }

@@ -70,8 +70,12 @@ test("the README's npm install line, unchanged, installs the tarball into a fres
   writeFileSync(join(app, "main.ts"), quickstart!.source);
   writeFileSync(join(app, "tsconfig.json"), JSON.stringify(CDKTF_INIT_TSCONFIG, null, 2));
   execFileSync(process.execPath, [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", ".", "--pretty", "false"], { cwd: app, encoding: "utf8" });
+  // The build output the quickstart stages (its second group).
+  mkdirSync(join(app, "dist"));
+  writeFileSync(join(app, "dist", "udf.py"), "def udf(x):\n    return x\n");
   execFileSync(process.execPath, ["main.js"], { cwd: app, encoding: "utf8" });
   const stack = JSON.parse(readFileSync(join(app, "cdktf.out", "stacks", "dli", "cdk.tf.json"), "utf8")) as { resource: Record<string, Record<string, unknown>> };
-  expect(Object.keys(stack.resource.null_resource)).toHaveLength(2); // the group's identity and content
+  expect(Object.keys(stack.resource.null_resource)).toHaveLength(4); // each group's identity and content
+  expect(existsSync(join(app, "cdktf.out", "stacks", "dli", "assets", "DliPackagesFile-udfpy"))).toBe(true);
   expect(existsSync(join(app, "cdktf.out", "stacks", "dli", "assets", "DliPackagesRuntime", PACKAGE.version, "dli-packages.js"))).toBe(true);
 }, 300_000);
