@@ -176,8 +176,10 @@ export class ObjectStore {
       .sort((a, b) => compareKeys(a.key, b.key) || a.initiated - b.initiated || (a.uploadId < b.uploadId ? -1 : 1));
   }
 
+  /** Keep a received body as a part; UploadGoneError when the upload ended meanwhile (aborted, completed). */
   putPart(upload: StoredUpload, partNumber: number, received: ReceivedBody, lastModified: number): StoredPart {
     const dataFile = join(upload.dir, `part-${partNumber}.${Date.now()}-${++this.counter}.data`);
+    if (this.uploads.get(upload.uploadId) !== upload) throw new UploadGoneError();
     renameSync(received.file, dataFile);
     const part: StoredPart = { partNumber, size: received.size, etag: received.md5.toString("hex"), lastModified, dataFile };
     writeJsonAtomically(join(upload.dir, `part-${partNumber}.json`), part, this.tmpDir);
@@ -201,6 +203,8 @@ export class ObjectStore {
     } catch (failure) {
       out.destroy();
       await rm(file, { force: true });
+      // A concurrent abort or complete removed the parts being read.
+      if (this.uploads.get(upload.uploadId) !== upload) throw new UploadGoneError();
       throw failure;
     }
     if (this.uploads.get(upload.uploadId) !== upload) {
