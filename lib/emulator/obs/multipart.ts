@@ -57,11 +57,14 @@ export const uploadPart: ObsOperation = async (context) => {
   const upload = namedUpload(context);
   declaredMd5(req); // a malformed Content-MD5 is refused before the body is read
   const received = await receiveBody(req, store, MAX_PUT_BYTES);
-  if (store.upload(upload.uploadId) !== upload) {
+  let part: StoredPart;
+  try {
+    part = store.putPart(upload, partNumber, received, now);
+  } catch (failure) {
     await store.discard(received);
-    throw obsErrors.noSuchUpload();
+    if (failure instanceof UploadGoneError) throw obsErrors.noSuchUpload();
+    throw failure;
   }
-  const part = store.putPart(upload, partNumber, received, now);
   return { status: 200, headers: { ETag: `"${part.etag}"` } };
 };
 
