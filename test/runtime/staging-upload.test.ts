@@ -111,7 +111,13 @@ test("503 and 429 answers to parts are waited out; dropped connections mid-part 
   expect(statuses.filter((s) => s === 200)).toHaveLength(12);
   await expectObjectHolds(stack.files[0].objectUrl, input.bytes);
   expect(groupsOf(emulator)).toEqual({ staged: ["big.jar:READY"] });
-  // no line per part: the retry lines are per attempt, the progress lines bounded
+  // no line per retried part: the first retry is said at once, the rest as a digest (≤ 1 per 5 s),
+  // and the total in the file's closing line
+  const retryLines = result.stderr.split("\n").filter((l) => /retr/.test(l));
+  expect(retryLines.length).toBeLessThanOrEqual(2);
+  expect(result.stderr).toMatch(/^dli-packages: .*: OBS: 1 attempt retried \((HTTP 503|HTTP 429 \(throttled\)|ECONNRESET|EPIPE)[^)]*\)+, retrying/m);
+  const retried = statuses.filter((s) => s !== 200).length;
+  expect(result.stderr).toMatch(new RegExp(`staging big\\.jar: 3\\.0 MiB uploaded in .*, read back: same size and SHA-256; ${retried} attempts retried \\(`));
   expectBoundedLines(result.stderr);
 });
 

@@ -12,6 +12,7 @@ import { credentialsFromEnvironment, OBS_NEEDS_AKSK } from "../credentials";
 import { obsEndpointOverride } from "../endpoints";
 import { ConfigError } from "../errors";
 import { ObsClient } from "../obs/obs-client";
+import { createRetryDigest } from "../obs/retry-digest";
 import { closePrepared, prepareStagedFiles, stageFiles } from "../obs/stage-files";
 import { stagingSettingsFromEnvironment } from "../obs/staging-settings";
 import { openSession, Session } from "../session";
@@ -63,8 +64,9 @@ export async function uploadGroup(env: NodeJS.ProcessEnv, progress?: Progress, c
   const prepared = await prepareStagedFiles(spec.files, cwd, settings, override);
   try {
     await convergeGroupToSpec(spec, env, log, async (session) => {
-      const client = new ObsClient(session.transport, session.credentials);
-      await stageFiles(prepared, client, settings, log);
+      const retries = createRetryDigest(log);
+      const client = new ObsClient(session.transport, session.credentials, retries.listener);
+      await stageFiles(prepared, client, settings, log, retries);
       return () => client.requestCount;
     });
   } finally {

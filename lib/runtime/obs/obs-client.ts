@@ -9,7 +9,7 @@ import { SHA256_METADATA_HEADER } from "../../contract/staging";
 import { Credentials } from "../credentials";
 import { ApiError, ResponseShapeError } from "../errors";
 import { rfc3986Encode } from "../signer";
-import { HttpRequest, HttpResponse, RequestBody, Transport } from "../transport";
+import { HttpRequest, HttpResponse, RequestBody, RetryListener, Transport } from "../transport";
 import { obsBucketPath, obsObjectPath, ObsBucketAddress } from "./obs-address";
 import { xmlBlocks, xmlEscape, xmlText } from "./obs-xml";
 
@@ -65,9 +65,14 @@ export class ObsClient {
   /** OBS calls sent (attempts included), for the summary. */
   requestCount = 0;
 
+  /**
+   * @param onRetry told about every retried OBS call instead of the transport's listener.
+   * @default the transport's listener (one line per retry)
+   */
   constructor(
     private readonly transport: Transport,
     private readonly credentials: Credentials,
+    private readonly onRetry?: RetryListener,
   ) {}
 
   /** The object's size and recorded SHA-256, or undefined when there is no such object (404). */
@@ -205,6 +210,7 @@ export class ObsClient {
       rawQuery: query,
       headers: call.headers,
       body: call.body,
+      onRetry: this.onRetry,
       authorize: (headers, now) =>
         this.credentials.authorizeObs({ method: call.method, bucket: call.address.bucket, key: call.key, query: call.subResources, headers }, now),
     });
