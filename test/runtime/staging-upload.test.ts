@@ -199,3 +199,38 @@ test("temporary AK/SK: the security token goes in x-obs-security-token and the u
   expect(result.code).toBe(0);
   await expectObjectHolds(stack.files[0].objectUrl, input.bytes);
 });
+
+test("two applies staging the same file at once (a second writer) both end verified, with one object", async () => {
+  // GIVEN two groups that stage the same 3 MiB file (same content → same key), parts slowed
+  emulator.configure({ faults: { routes: { UploadPart: { latencyMs: 30 } } } });
+  const input = randomFile("shared.jar", 3 * 1024 * 1024);
+  const stack = makeStack([input]);
+  // WHEN both run at once
+  const [a, b] = await Promise.all(
+    ["group-a", "group-b"].map((group) => runCli(["upload-group"], stagingEnv(emulator.env, stack.files, MULTIPART, { group }), { cwd: stack.dir })),
+  );
+  // THEN both exit 0 (the later Complete finds the upload completed, and the read-back decides)
+  expect([a.code, b.code, a.stderr + b.stderr]).toEqual([0, 0, expect.not.stringMatching(/error/)]);
+  await expectObjectHolds(stack.files[0].objectUrl, input.bytes);
+  expect(groupsOf(emulator)).toEqual({ "group-a": ["shared.jar:READY"], "group-b": ["shared.jar:READY"] });
+});
+
+test("a second writer resuming the same multipart upload: one Complete wins, the other sees NoSuchUpload, reads back and ends verified", async () => {
+  emulator.configure({ faults: { routes: { UploadPart: { latencyMs: 100 } } } });
+  const input = randomFile("shared.jar", 3 * 1024 * 1024);
+  const stack = makeStack([input]);
+  const run = (group: string) => runCli(["upload-group"], stagingEnv(emulator.env, stack.files, { ...MULTIPART, DLI_PACKAGES_PART_CONCURRENCY: "2" }, { group }), { cwd: stack.dir });
+  // GIVEN a first apply that has stored 8 of 12 parts
+  const first = run("group-a");
+  while (obsCalls("UploadPart").filter((r) => r.status === 200).length < 8) await new Promise((r) => setTimeout(r, 10));
+  // WHEN a second apply of the same file starts (it finds the upload and joins it)
+  const second = run("group-b");
+  const [a, b] = await Promise.all([first, second]);
+  // THEN both end verified; exactly one initiated upload, one Complete that succeeded
+  expect([a.code, b.code]).toEqual([0, 0]);
+  expect(obsCalls("InitiateMultipartUpload")).toHaveLength(1);
+  expect(obsCalls("CompleteMultipartUpload").filter((r) => r.status === 200)).toHaveLength(1);
+  expect(a.stderr + b.stderr).toMatch(/was completed or aborted by another writer/);
+  expect(b.stderr).toMatch(/resuming an interrupted multipart upload \(\d+ parts stored/);
+  await expectObjectHolds(stack.files[0].objectUrl, input.bytes);
+});

@@ -126,6 +126,10 @@ export async function multipartUpload(options: MultipartOptions): Promise<Multip
   const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === "rejected");
   if (failed) {
     const error = failed.reason;
+    if (completedElsewhere(error)) {
+      log.step(`staging ${name}: multipart upload ${uploadId} was completed or aborted by another writer while parts were sent; reading the object back`);
+      return { parts: count, sent, reused };
+    }
     if (!(error instanceof ConfigError)) {
       log.step(`staging ${name}: multipart upload ${uploadId} left in place: the next apply resumes it (dli-packages staging gc aborts it once stale)`);
       throw error;
@@ -141,10 +145,15 @@ export async function multipartUpload(options: MultipartOptions): Promise<Multip
     await client.completeMultipartUpload(address, key, uploadId, etags.map((etag, index) => ({ partNumber: index + 1, etag })));
   } catch (error) {
     // Another apply of the same content completed this upload first: the read-back decides.
-    if (!(error instanceof ApiError && error.status === 404 && error.code === "NoSuchUpload")) throw error;
+    if (!completedElsewhere(error)) throw error;
     log.step(`staging ${name}: multipart upload ${uploadId} was completed or aborted by another writer; reading the object back`);
   }
   return { parts: count, sent, reused };
+}
+
+/** OBS no longer knows the upload: another writer of the same key completed (or aborted) it. */
+function completedElsewhere(error: unknown): boolean {
+  return error instanceof ApiError && error.status === 404 && error.code === "NoSuchUpload";
 }
 
 /** The latest upload in progress for this key, with its stored parts, or a new one. */
