@@ -216,13 +216,14 @@ test("two applies staging the same file at once (a second writer) both end verif
 });
 
 test("a second writer resuming the same multipart upload: one Complete wins, the other sees NoSuchUpload, reads back and ends verified", async () => {
-  emulator.configure({ faults: { routes: { UploadPart: { latencyMs: 100 } } } });
+  // parts slow enough that the first apply is still sending when the second has started (≥ 1 s left)
+  emulator.configure({ faults: { routes: { UploadPart: { latencyMs: 250 } } } });
   const input = randomFile("shared.jar", 3 * 1024 * 1024);
   const stack = makeStack([input]);
   const run = (group: string) => runCli(["upload-group"], stagingEnv(emulator.env, stack.files, { ...MULTIPART, DLI_PACKAGES_PART_CONCURRENCY: "2" }, { group }), { cwd: stack.dir });
-  // GIVEN a first apply that has stored 8 of 12 parts
+  // GIVEN a first apply that has stored 2 of 12 parts
   const first = run("group-a");
-  while (obsCalls("UploadPart").filter((r) => r.status === 200).length < 8) await new Promise((r) => setTimeout(r, 10));
+  while (obsCalls("UploadPart").filter((r) => r.status === 200).length < 2) await new Promise((r) => setTimeout(r, 10));
   // WHEN a second apply of the same file starts (it finds the upload and joins it)
   const second = run("group-b");
   const [a, b] = await Promise.all([first, second]);
