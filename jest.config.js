@@ -19,6 +19,8 @@ const shared = {
     "^.+\\.ts$": ["ts-jest", { diagnostics: false }],
   },
   setupFilesAfterEnv: ["<rootDir>/test/setup-jest.ts"],
+  // The acceptance suite runs through `npm run test:acceptance` (jest.acceptance.config.js).
+  testPathIgnorePatterns: ["/node_modules/", "<rootDir>/test/acceptance/"],
 };
 
 /** @type {import('jest').Config} */
