@@ -11,6 +11,7 @@ export {
   PyFilePackageGroup,
   ModelFilePackageGroup,
   PackageGroupRemoval,
+  PackageGroupDriftCheck,
 } from "./constructs";
 export type { PackageGroupKindProps, PackageGroupProps, PackageGroupRemovalProps } from "./constructs";
 export {

@@ -79,3 +79,16 @@ export function frameworkCoreMissingError(core: "cdktf" | "cdktn"): Error {
       `for ${core} run \`npm install ${install}\``,
   );
 }
+
+/** A second `PackageGroupDriftCheck` in one stack (its check block checks every group of the stack already). */
+export function driftCheckTwiceError(firstPath: string, secondPath: string): Error {
+  return new Error(
+    `PackageGroupDriftCheck "${secondPath}": the stack already has one ("${firstPath}"), which checks every package group of the stack. ` +
+      `Keep one PackageGroupDriftCheck per stack.`,
+  );
+}
+
+/** A `PackageGroupDriftCheck` in a stack that declares no package group. */
+export function driftCheckWithoutGroupsError(path: string): string {
+  return `PackageGroupDriftCheck "${path}": the stack declares no package group, so there is nothing to check. Declare a group in this stack, or remove the PackageGroupDriftCheck.`;
+}

@@ -6,3 +6,4 @@ export * from "./jar-package-group";
 export * from "./py-file-package-group";
 export * from "./model-file-package-group";
 export * from "./removal";
+export * from "./drift-check";

@@ -41,6 +41,11 @@ const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 // The bucket part is captured loosely so that a bad bucket name gets the bucket rule, not the generic one.
 const OBS_HOST = /^(.+)\.obs\.([a-z0-9-]+)\.(myhuaweicloud\.com|myhuaweicloud\.eu)$/;
 const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
+
+/** Whether a URL's hostname (as `URL.hostname` gives it, IPv6 in brackets) names this machine. */
+export function isLoopbackHostname(hostname: string): boolean {
+  return LOOPBACK_HOSTS.has(hostname);
+}
 // C0 controls, space and DEL: the WHATWG URL parser silently drops some (tab, CR, LF) and
 // encodes others, so a value is checked as written, before any parsing.
 // eslint-disable-next-line no-control-regex

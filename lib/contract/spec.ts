@@ -147,6 +147,12 @@ export const RUNTIME_ENV = {
   retryTotalMs: ["DLI_PACKAGES_RETRY_TOTAL_MS"],
   /** Connect / headers / body timeout of each attempt, in ms (runtime default 30000). */
   requestTimeoutMs: ["DLI_PACKAGES_REQUEST_TIMEOUT_MS"],
+  /** Staged files larger than this go up as multipart uploads, in bytes (runtime default 64 MiB). */
+  multipartThresholdBytes: ["DLI_PACKAGES_MULTIPART_THRESHOLD_BYTES"],
+  /** Part size of a multipart upload, in bytes (runtime default 16 MiB, larger when 10,000 parts would not hold the file). */
+  partBytes: ["DLI_PACKAGES_PART_BYTES"],
+  /** Parts of one multipart upload sent at once (runtime default 4). */
+  partConcurrency: ["DLI_PACKAGES_PART_CONCURRENCY"],
 } as const;
 
 /** Process exit codes of the `dli-packages` CLI. */

@@ -15,7 +15,7 @@ import type { ChildMessage, ChildStartMessage } from "./child";
 import { EmulatorOptions } from "./options";
 import { RequestLogEntry } from "./request-log";
 import type { RunningEmulator } from "./server";
-import { EmulatedGroup } from "./state";
+import { EmulatedGroup } from "./dli/state";
 import { SyncControlClient } from "./sync-control";
 
 /** A running child-process emulator: the usual handle plus the child's pid. */

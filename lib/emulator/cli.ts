@@ -1,19 +1,19 @@
 #!/usr/bin/env node
 /**
  * `dli-local`: start the DLI emulator from a shell. Prints the `export KEY=value` lines that
- * point the runtime at it on stdout first (so `eval "$(dli-local … | head -6)"` works), then
+ * point the runtime at it on stdout first (so `eval "$(dli-local … | head -7)"` works), then
  * serves, writing one request-log line per request on stderr. SIGINT/SIGTERM close it cleanly.
  */
 import { parseArgs } from "node:util";
 import { FaultOptions } from "./faults";
 import { DEFAULTS, EmulatorOptions } from "./options";
-import { StateFileError } from "./persistence";
+import { StateFileError } from "./dli/persistence";
 import { startEmulator } from "./server";
 
 const HELP = `Usage: dli-local [options]
 
-A local Huawei Cloud DLI + IAM emulator for the package-group APIs: verifies SDK-HMAC-SHA256
-signatures, keeps state, injects faults. Prints the environment for the runtime on stdout
+A local Huawei Cloud DLI + IAM emulator for the package-group APIs, and OBS for the buckets
+named with --obs-bucket: verifies SDK-HMAC-SHA256 and OBS signatures, keeps state, injects faults. Prints the environment for the runtime on stdout
 (export KEY=value lines), then logs one line per request on stderr. Stop with Ctrl-C.
 
 Options:
@@ -40,6 +40,10 @@ Options:
   --token-lifetime <s>     IAM token lifetime in seconds (default 86400)
   --lockout-after <n>      lock an AK for 5 minutes after more than <n> consecutive bad
                            signatures, as APIG does with 5 (default 0 = off)
+  --obs-bucket <name>      serve this OBS bucket (path-style at HW_OBS_ENDPOINT, objects on
+                           disk); package URLs in it must name existing objects; repeatable
+  --obs-dir <path>         keep OBS objects in this directory, loaded at start (default: a
+                           temporary directory removed on exit)
   --quiet                  no request log on stderr
   -h, --help               this text
 
@@ -105,6 +109,8 @@ export function optionsFromArgs(argv: string[]): (EmulatorOptions & { quiet: boo
         "state-file": { type: "string" },
         "token-lifetime": { type: "string" },
         "lockout-after": { type: "string" },
+        "obs-bucket": { type: "string", multiple: true },
+        "obs-dir": { type: "string" },
         quiet: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
@@ -148,6 +154,8 @@ export function optionsFromArgs(argv: string[]): (EmulatorOptions & { quiet: boo
     stateFile: values["state-file"],
     tokenLifetimeSeconds: number("token-lifetime", values["token-lifetime"]),
     lockoutAfterFailures: number("lockout-after", values["lockout-after"]),
+    obsBuckets: values["obs-bucket"],
+    obsDir: values["obs-dir"],
     quiet: values.quiet,
   };
 }
@@ -194,7 +202,7 @@ async function main(): Promise<number> {
     throw error;
   }
   process.stdout.write(`${exportLines(emulator.env)}\n`);
-  process.stderr.write(`dli-local: listening on ${emulator.url} (DLI and IAM); Ctrl-C to stop\n`);
+  process.stderr.write(`dli-local: listening on ${emulator.url} (DLI, IAM and OBS); Ctrl-C to stop\n`);
   const signal = await stopSignal;
   process.stderr.write(`dli-local: ${signal}, shutting down\n`);
   await emulator.close();

@@ -19,8 +19,8 @@ export type { EmulatorOptions, RuntimeOptions, UploadSemantics, ProjectOptions, 
 export { DEFAULTS as EMULATOR_DEFAULTS } from "./options";
 export type { FaultOptions, FaultRates } from "./faults";
 export type { RequestLogEntry } from "./request-log";
-export type { EmulatedGroup, EmulatedPackage, PackageStatus, PackageKind } from "./state";
-export { StateFileError } from "./persistence";
+export type { EmulatedGroup, EmulatedPackage, PackageStatus, PackageKind } from "./dli/state";
+export { StateFileError } from "./dli/persistence";
 export { verifySignature } from "./verify-signature";
 export type { VerifiableRequest, VerifyResult, VerifyOptions } from "./verify-signature";
 export { API_NAMES } from "./routes";

@@ -105,6 +105,18 @@ export interface EmulatorOptions {
   readonly credentials?: readonly CredentialOptions[];
   /** IAM users. @default [{ name: "dli-local", password: "dli-local-password", domain: "dli-local" }] */
   readonly users?: readonly UserOptions[];
+  /**
+   * OBS buckets the emulator serves (docs/emulator.md "OBS"): path-style at its own URL
+   * (`HW_OBS_ENDPOINT`), virtual-hosted for `Host: {bucket}.obs.…`, with the same credentials as
+   * DLI. A package URL in one of them is checked against its objects.
+   * @default [] (no OBS bucket: package URLs are taken as they are)
+   */
+  readonly obsBuckets?: readonly string[];
+  /**
+   * Directory holding the emulated OBS objects and multipart parts; loaded at start and kept.
+   * @default - a temporary directory, removed on close
+   */
+  readonly obsDir?: string;
   /** Injectable clock (epoch ms) for signatures, tokens, async status and throttling. @default Date.now */
   readonly now?: () => number;
   /** Receives one line per request (the CLI passes stderr). @default - no log lines */
@@ -192,5 +204,18 @@ export function checkRuntimeOptions(patch: Partial<EmulatorOptions>): void {
   if (patch.failPaths !== undefined && (!Array.isArray(patch.failPaths) || patch.failPaths.some((p) => typeof p !== "string" && !(p instanceof RegExp)))) {
     problems.push(`failPaths: must be a list of substrings or RegExps`);
   }
+  if (problems.length > 0) throw new Error(`dli-local: invalid options:\n  ${problems.join("\n  ")}`);
+}
+
+/** OBS bucket naming rules (obs_04_0021 "Creating a Bucket": 3 to 63 characters, lower-case letters, digits, '-' and '.', starting and ending with a letter or digit, no '..', not an IP address). */
+const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+/** Refuse bucket names OBS would refuse (each problem named, one line each). */
+export function checkObsBuckets(buckets: unknown): void {
+  if (buckets === undefined) return;
+  if (!Array.isArray(buckets)) throw new Error("dli-local: invalid options:\n  obsBuckets: must be a list of bucket names");
+  const problems = buckets
+    .filter((b) => typeof b !== "string" || !BUCKET_NAME.test(b) || b.includes("..") || b.includes(".-") || b.includes("-.") || /^\d+\.\d+\.\d+\.\d+$/.test(b))
+    .map((b) => `obsBuckets: ${JSON.stringify(b).slice(0, 80)} — an OBS bucket name: 3 to 63 lower-case letters, digits, '-' and '.', starting and ending with a letter or digit`);
   if (problems.length > 0) throw new Error(`dli-local: invalid options:\n  ${problems.join("\n  ")}`);
 }

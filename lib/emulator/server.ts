@@ -1,41 +1,48 @@
 /**
- * The HTTP side: one node:http server answering DLI, IAM and the `/__emulator/` control routes.
+ * The HTTP side: one node:http server answering DLI, IAM, OBS (for the buckets it is told
+ * about: obs/service.ts) and the `/__emulator/` control routes.
  * Per request: route → injected fault/latency → body (≤12 MB) → authentication → throttle (per
  * caller and API) → project check → JSON body → operation → response. Every response carries X-Request-Id; every
  * error is rendered by errors.ts.
  */
 import { randomUUID } from "node:crypto";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createServer, IncomingMessage, Server, ServerResponse, STATUS_CODES } from "node:http";
 import { AddressInfo, Socket } from "node:net";
 import { performance } from "node:perf_hooks";
 import { RunningChildEmulator, startChildEmulator } from "./child-emulator";
 import { dliErrors, EmulatorError, gatewayErrors, renderError } from "./errors";
 import { FaultInjector, FaultOptions } from "./faults";
-import { Identity } from "./identity";
-import { Settings } from "./operations/context";
+import { Identity } from "./iam/identity";
+import { Settings } from "./operation";
 import {
+  checkObsBuckets,
   checkRuntimeOptions,
   DEFAULTS,
   EmulatorOptions,
   RUNTIME_OPTION_NAMES,
   RuntimeOptions,
 } from "./options";
-import { loadStateFile, saveStateFile } from "./persistence";
+import { loadStateFile, saveStateFile } from "./dli/persistence";
 import { RequestLog, RequestLogEntry } from "./request-log";
+import { ObsRequestInfo, ObsService } from "./obs/service";
+import { ObjectStore } from "./obs/store";
 import { matchRoute } from "./routes";
-import { EmulatedGroup, EmulatorState } from "./state";
+import { EmulatedGroup, EmulatorState } from "./dli/state";
 import { Throttle } from "./throttle";
 
 /** A running emulator (see docs/emulator.md). */
 export interface RunningEmulator {
-  /** `http://127.0.0.1:PORT`; serves DLI and IAM both. */
+  /** `http://127.0.0.1:PORT`; serves DLI, IAM and OBS. */
   readonly url: string;
-  /** HW_DLI_ENDPOINT, HW_IAM_ENDPOINT, HW_ACCESS_KEY, HW_SECRET_KEY, HW_PROJECT_ID, HW_REGION_NAME. */
+  /** HW_DLI_ENDPOINT, HW_IAM_ENDPOINT, HW_ACCESS_KEY, HW_SECRET_KEY, HW_PROJECT_ID, HW_REGION_NAME, HW_OBS_ENDPOINT. */
   readonly env: Record<string, string>;
   /** Requests so far, excluding `/__emulator/*` control calls. */
   requests(): RequestLogEntry[];
   clearRequests(): void;
-  /** Forget all groups, issued tokens, throttle state and the request log. */
+  /** Forget all groups, OBS objects and uploads, issued tokens, throttle state and the request log. */
   reset(): void;
   /** Change runtime options (semantics, delays, missing objects, faults, throttling…). */
   configure(patch: Partial<EmulatorOptions>): void;
@@ -84,6 +91,8 @@ class Emulator implements RunningEmulator {
   private readonly config: { retryAfterSeconds?: number; maxClockSkewMs: number; maxBodyBytes: number };
   private readonly sockets = new Set<Socket>();
   private readonly pending = new Set<NodeJS.Timeout>();
+  private readonly objects: ObjectStore;
+  private readonly obs: ObsService;
 
   constructor(private readonly options: EmulatorOptions) {
     checkRuntimeOptions(options);
@@ -122,6 +131,20 @@ class Emulator implements RunningEmulator {
       const loaded = loadStateFile(stateFile); // throws StateFileError on a corrupt file
       if (loaded) this.state.load(loaded);
     }
+    checkObsBuckets(options.obsBuckets);
+    this.objects = new ObjectStore(options.obsDir ?? mkdtempSync(join(tmpdir(), "dli-local-obs-")), options.obsBuckets ?? [], options.obsDir === undefined);
+    this.obs = new ObsService({
+      store: this.objects,
+      identity: this.identity,
+      faults: this.faults,
+      throttle: this.throttle,
+      region: options.region ?? DEFAULTS.region,
+      now: this.now,
+      sleep: (ms) => this.sleep(ms),
+      maxClockSkewMs: () => this.config.maxClockSkewMs,
+      baseUrl: () => this.url,
+      note: (line) => this.log.note(line),
+    });
     this.server = createServer({ requestTimeout: 60_000, headersTimeout: 30_000, keepAliveTimeout: 5_000 }, (req, res) => {
       void this.handle(req, res);
     });
@@ -150,6 +173,8 @@ class Emulator implements RunningEmulator {
       HW_SECRET_KEY: this.options.secretKey ?? DEFAULTS.secretKey,
       HW_PROJECT_ID: this.options.projectId ?? DEFAULTS.projectId,
       HW_REGION_NAME: this.options.region ?? DEFAULTS.region,
+      // Path-style OBS on this same port (RUNTIME_ENV.obsEndpoint: loopback → {endpoint}/{bucket}/{key}).
+      HW_OBS_ENDPOINT: this.url,
     };
   }
 
@@ -163,6 +188,7 @@ class Emulator implements RunningEmulator {
 
   reset(): void {
     this.state.clear();
+    this.objects.clear();
     this.identity.clearTokens();
     this.throttle.reset();
     this.log.clear();
@@ -218,6 +244,7 @@ class Emulator implements RunningEmulator {
       this.server.close(() => resolve());
       for (const socket of this.sockets) socket.destroy();
     });
+    this.objects.close();
   }
 
   // ---- request handling -------------------------------------------------------------------
@@ -234,7 +261,9 @@ class Emulator implements RunningEmulator {
 
     if (path.startsWith(CONTROL_PREFIX)) return this.handleControl(req, res, method, path, requestId);
 
-    const match = matchRoute(method, path);
+    const obsTarget = rawUrl.length > MAX_URI_LENGTH ? undefined : this.obs.target(req, path, query);
+    const match = obsTarget ? undefined : matchRoute(method, path);
+    const obsInfo: ObsRequestInfo = {};
     let fault: string | undefined;
     let callerName: string | undefined;
     res.once("close", () => {
@@ -243,15 +272,16 @@ class Emulator implements RunningEmulator {
         path,
         query,
         // 0: no answer went out (dropped by fault injection, or the client went away first).
-        status: fault === "drop" || !res.writableFinished ? 0 : res.statusCode,
+        status: (fault ?? obsInfo.fault) === "drop" || !res.writableFinished ? 0 : res.statusCode,
         durationMs: performance.now() - started,
         at: new Date(Date.now() - (performance.now() - started)).toISOString(),
-        api: match?.route.api,
+        api: match?.route.api ?? obsInfo.api,
         requestId,
-        fault,
-        caller: callerName,
+        fault: fault ?? obsInfo.fault,
+        caller: callerName ?? obsInfo.caller,
       });
     });
+    if (obsTarget) return this.obs.handle(req, res, obsTarget, requestId, obsInfo);
     try {
       if (rawUrl.length > MAX_URI_LENGTH) throw gatewayErrors.uriTooLong(MAX_URI_LENGTH);
       if (!match) throw gatewayErrors.apiNotFound(method, path);

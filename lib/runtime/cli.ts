@@ -5,7 +5,7 @@
  * Exit codes (contract EXIT_CODES): 0 ok, 1 operation failed, 2 usage or configuration.
  */
 import { parseArgs } from "node:util";
-import { boundedLine } from "../contract/bounded-text";
+import { boundedLine, renderValue } from "../contract/bounded-text";
 import { EXIT_CODES } from "../contract/spec";
 import { ConfigError, exitCodeOf, oneLine } from "./errors";
 
@@ -18,6 +18,10 @@ Commands:
   ls             list live groups and packages (--group G, --kind K, --json)
   diff <dir>     compare a synthesized stack (cdktf.out/stacks/<stack>) with what is live
                  (--json, --repair, --orphans [--prefix P])
+  staging gc <stack dir>… --staging <prefix> [--yes] [--older-than D]
+                 list (--yes: delete) staged OBS objects no scanned stack declares
+  check          the drift check terraform runs at plan time (PackageGroupDriftCheck): a
+                 JSON query on stdin, a JSON result on stdout; never writes, never fails a plan
 
 Run "dli-packages <command> --help" for details.
 Exit codes: 0 ok, 1 operation failed, 2 usage or configuration error (diff: 2 on drift or orphans).`;
@@ -72,7 +76,28 @@ const COMMANDS: Record<string, Run> = {
       prefix: args.prefix as string | undefined,
     });
   },
+  staging: async (argv, env) => {
+    const { STAGING_GC_HELP, stagingGc } = await import("./commands/staging-gc");
+    const args = parse(argv, { staging: { type: "string" }, yes: { type: "boolean" }, "older-than": { type: "string" } }, STAGING_GC_HELP, true);
+    if (args.help) return help(STAGING_GC_HELP);
+    const [sub, ...dirs] = args.positionals;
+    if (sub !== "gc") throw new ConfigError(`staging: unknown subcommand ${renderValue(sub ?? "")}; the one subcommand is gc`, STAGING_GC_HELP);
+    return stagingGc(env, dirs, { staging: args.staging as string | undefined, yes: args.yes as boolean | undefined, olderThan: args["older-than"] as string | undefined });
+  },
+  check: async (argv, env) => {
+    const { CHECK_HELP, check } = await import("./commands/check");
+    if (parse(argv, {}, CHECK_HELP).help) return help(CHECK_HELP);
+    if (process.stdin.isTTY) throw new ConfigError(`check reads the external data source's query on stdin (terraform sends it); pipe a JSON object into it`, CHECK_HELP);
+    return check(env, await readStdin());
+  },
 };
+
+/** All of stdin as UTF-8 text. */
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
 
 type OptionSpec = Record<string, { type: "string" | "boolean" }>;
 

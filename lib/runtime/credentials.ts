@@ -7,6 +7,7 @@
 import { RUNTIME_ENV } from "../contract/spec";
 import { ConfigError } from "./errors";
 import { PROJECT_ID_HEADER, signRequest, SignableRequest } from "./signer";
+import { obsAuthorization, ObsSignableRequest } from "./signer/obs";
 
 export type CredentialKind = "aksk" | "temporary-aksk" | "token";
 
@@ -22,7 +23,16 @@ export interface Credentials {
   readonly source: string;
   /** The headers to send: the given ones plus the signature (or `X-Auth-Token`). Fresh date per call. */
   authorize(request: AuthorizableRequest, now?: Date): Record<string, string>;
+  /**
+   * The headers to send to OBS: the given ones plus `Date` (fresh per call),
+   * `x-obs-security-token` for temporary credentials, and `Authorization: OBS AK:signature`.
+   * Throws a {@link ConfigError} for an IAM token, which OBS does not accept.
+   */
+  authorizeObs(request: ObsSignableRequest, now?: Date): Record<string, string>;
 }
+
+/** Why an IAM token cannot stage files, said before any request is sent. */
+export const OBS_NEEDS_AKSK = `staging files into OBS needs AK/SK or temporary AK/SK (${RUNTIME_ENV.accessKey[0]}/${RUNTIME_ENV.secretKey[0]}, plus ${RUNTIME_ENV.securityToken[0]} for temporary ones): OBS does not accept the IAM token in ${RUNTIME_ENV.authToken[0]}`;
 
 const REDACTED = "[credentials redacted]";
 
@@ -104,6 +114,17 @@ function akskCredentials(accessKey: string, secretKey: string, securityToken: st
       delete headers["x-sdk-date"];
       return signRequest({ method: request.method, path: request.path, query: request.query, headers, body: request.body }, key, now);
     },
+    authorizeObs(request: ObsSignableRequest, now: Date = new Date()) {
+      const headers: Record<string, string> = {};
+      for (const [name, v] of Object.entries(request.headers)) if (v !== undefined) headers[name.toLowerCase()] = typeof v === "string" ? v : v.join(",");
+      // OBS API "Authentication of Signature in a Header": Date within 15 minutes of the
+      // server's clock, so each attempt gets its own; the token is one of the signed x-obs-* headers.
+      delete headers["x-obs-date"];
+      headers.date = now.toUTCString();
+      if (securityToken) headers["x-obs-security-token"] = securityToken;
+      headers.authorization = obsAuthorization(accessKey, secretKey, { ...request, headers });
+      return headers;
+    },
   });
 }
 
@@ -113,6 +134,9 @@ function tokenCredentials(token: string): Credentials {
     source: AUTH_TOKEN,
     authorize(request: AuthorizableRequest) {
       return { ...withProject(request), "x-auth-token": token };
+    },
+    authorizeObs(): Record<string, string> {
+      throw new ConfigError(OBS_NEEDS_AKSK);
     },
   });
 }

@@ -24,10 +24,21 @@ export function iamEndpoint(region: string, env: NodeJS.ProcessEnv): URL {
   return new URL(defaultIamEndpoint(region));
 }
 
+/**
+ * The HW_OBS_ENDPOINT override, checked like HW_DLI_ENDPOINT (https, or http on loopback; no
+ * user info, path, query or fragment), or undefined when unset: staged objects then go to
+ * the virtual-hosted URL of each object itself (obs/obs-address.ts).
+ */
+export function obsEndpointOverride(env: NodeJS.ProcessEnv): URL | undefined {
+  const override = env[RUNTIME_ENV.obsEndpoint[0]];
+  return override ? parseEndpoint(override, RUNTIME_ENV.obsEndpoint[0]) : undefined;
+}
+
 /** The same rule as the spec's endpoint (contract checkEndpoint), on the value exactly as set. */
 function parseEndpoint(text: string, where: string): URL {
   const problem = checkEndpoint(text)[0];
-  if (problem) throw new ConfigError(`${where}: ${renderValue(text)} — ${problem.rule}`);
+  // User info may hold a password: never echoed.
+  if (problem) throw new ConfigError(`${where}: ${renderValue(text.replace(/^([a-zA-Z][a-zA-Z0-9+.-]*:\/\/)[^/?#]*@/, "$1<user info>@"))} — ${problem.rule}`);
   return new URL(text);
 }
 

@@ -39,6 +39,8 @@ export interface ApiErrorDetails {
   readonly requestId?: string;
   /** How many attempts were made (retries included). */
   readonly attempts?: number;
+  /** What to do next, for a service other than DLI (OBS). @default - the DLI hint for the status */
+  readonly hint?: string;
 }
 
 /** An HTTP answer that is not a success: exit 1, one line with status, code, message, request id. */
@@ -66,6 +68,7 @@ export function apiErrorLine(d: ApiErrorDetails): string {
 
 /** What to do next, for the statuses a person can act on. */
 function hintFor(d: ApiErrorDetails): string {
+  if (d.hint !== undefined) return d.hint === "" ? "" : ` — ${d.hint}`;
   if (d.status === 401) return " — check the credentials (HW_ACCESS_KEY/HW_SECRET_KEY, HW_SECURITY_TOKEN or HW_AUTH_TOKEN) and the machine's clock";
   if (d.status === 403) return " — the credentials lack DLI permissions on this project";
   if (d.status === 429 || d.status >= 500) return " — the service kept failing within the retry bounds (DLI_PACKAGES_MAX_ATTEMPTS, DLI_PACKAGES_RETRY_TOTAL_MS); re-run later";

@@ -14,6 +14,8 @@ import { createTransport, Transport } from "./transport";
 
 export interface Session {
   readonly client: DliClient;
+  /** The process's one transport (OBS calls share its pacing and retries). */
+  readonly transport: Transport;
   readonly credentials: Credentials;
   readonly projectSource: ProjectSource;
   readonly endpoint: URL;
@@ -53,6 +55,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
   const client = new DliClient(transport, endpoint, project.projectId);
   return {
     client,
+    transport,
     credentials,
     projectSource: project.source,
     endpoint,

@@ -21,14 +21,35 @@ import { decideRetry, RETRY_STATUSES, retryAfterMs, RetryBounds } from "./retry-
 import { buildQuery } from "./signer";
 
 export interface HttpRequest {
-  readonly method: "GET" | "POST" | "DELETE" | "PUT";
+  readonly method: "GET" | "POST" | "DELETE" | "PUT" | "HEAD";
   /** Path below the endpoint, already percent-encoded per segment. */
   readonly path: string;
   readonly query?: Readonly<Record<string, string | undefined>>;
+  /**
+   * A query string already encoded, used instead of `query` (OBS sub-resources such as
+   * `uploads` carry no value, which `query` cannot say).
+   */
+  readonly rawQuery?: string;
   /** Sent as JSON. */
   readonly json?: unknown;
+  /** A body streamed from its source, opened again for every attempt (OBS objects and parts). */
+  readonly body?: RequestBody;
+  /** Headers to send besides the transport's own (lower-case names). @default none */
+  readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * Signs one attempt: gets the headers about to be sent and the attempt's clock, returns the
+   * headers to send. @default the transport's credentials (the DLI/IAM signature)
+   */
+  readonly authorize?: (headers: Record<string, string>, now: Date) => Record<string, string>;
   /** Sent as `X-Project-Id` (DLI calls). */
   readonly projectId?: string;
+}
+
+/** A streamed request body of a known length (sent with Content-Length, never buffered whole). */
+export interface RequestBody {
+  readonly length: number;
+  /** A fresh stream of exactly `length` bytes, for one attempt. */
+  open(): NodeJS.ReadableStream & { destroy(error?: Error): void };
 }
 
 export interface HttpResponse {
@@ -104,8 +125,9 @@ export function createTransport(credentials: Credentials, bounds: RetryBounds, o
   };
 
   /** One attempt: resolves with the whole answer, rejects with the socket's error (or a timeout). */
-  const attempt = (endpoint: URL, method: string, path: string, headers: Record<string, string>, body: string | undefined): Promise<Answer> =>
+  const attempt = (endpoint: URL, method: string, path: string, headers: Record<string, string>, body: string | RequestBody | undefined): Promise<Answer> =>
     new Promise((resolve, reject) => {
+      const source = typeof body === "object" ? body.open() : undefined;
       const { agent, request } = client(endpoint.protocol);
       const req = request({
         agent,
@@ -122,25 +144,43 @@ export function createTransport(credentials: Credentials, bounds: RetryBounds, o
         error.code = TIMEOUT_CODE;
         req.destroy(error);
       });
-      req.on("error", reject);
+      req.on("error", (error) => {
+        source?.destroy();
+        reject(error);
+      });
       req.on("response", (res: IncomingMessage) => {
         const chunks: Buffer[] = [];
         res.on("data", (chunk: Buffer) => chunks.push(chunk));
         res.on("error", reject);
         res.on("aborted", () => reject(Object.assign(new Error("the connection closed before the answer was complete"), { code: "ECONNRESET" })));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString("utf8") }));
+        res.on("end", () => {
+          // An answer before the whole body was sent (an early error): stop sending; the
+          // socket is not reused.
+          if (source && !req.writableFinished) {
+            source.destroy();
+            req.destroy();
+          }
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString("utf8") });
+        });
       });
-      req.end(body);
+      if (source) {
+        // A read error of the source (the file vanished) fails this attempt like a reset.
+        source.on("error", (error: Error) => req.destroy(error));
+        source.pipe(req);
+      } else req.end(body);
     });
 
   return {
     async send(endpoint, request) {
       const base = endpoint.pathname.replace(/\/+$/, "");
-      const query = request.query ? buildQuery(request.query) : "";
+      const query = request.rawQuery ?? (request.query ? buildQuery(request.query) : "");
       const path = base + request.path + (query ? `?${query}` : "");
       const bare = path.split("?")[0];
-      const body = request.json === undefined ? undefined : JSON.stringify(request.json);
-      const unsigned: Record<string, string> = { host: endpoint.host, "user-agent": USER_AGENT, "content-type": "application/json" };
+      const body = request.body ?? (request.json === undefined ? undefined : JSON.stringify(request.json));
+      const unsigned: Record<string, string> = { host: endpoint.host, "user-agent": USER_AGENT };
+      if (request.json !== undefined || (request.body === undefined && request.authorize === undefined)) unsigned["content-type"] = "application/json";
+      if (request.body) unsigned["content-length"] = String(request.body.length);
+      Object.assign(unsigned, request.headers);
       const started = Date.now();
       let retries = 0;
       let faultRetries = 0;
@@ -152,7 +192,9 @@ export function createTransport(credentials: Credentials, bounds: RetryBounds, o
         const waitMs = pacer.reserve();
         if (waitMs > 0) await sleep(waitMs);
         // Signed per attempt: a fresh X-Sdk-Date every time.
-        const headers = credentials.authorize({ method: request.method, path: bare, query, headers: unsigned, body, projectId: request.projectId }, clock());
+        const headers = request.authorize
+          ? request.authorize({ ...unsigned }, clock())
+          : credentials.authorize({ method: request.method, path: bare, query, headers: unsigned, body: body as string | undefined, projectId: request.projectId }, clock());
         let answer: Answer | undefined;
         let failure: (Error & { code?: string }) | undefined;
         try {
@@ -198,7 +240,7 @@ export function createTransport(credentials: Credentials, bounds: RetryBounds, o
       }
 
       function done(answer: Answer): HttpResponse {
-        const requestId = headerValue(answer.headers["x-request-id"]) ?? headerValue(answer.headers["x-iam-trace-id"]);
+        const requestId = headerValue(answer.headers["x-request-id"]) ?? headerValue(answer.headers["x-iam-trace-id"]) ?? headerValue(answer.headers["x-obs-request-id"]);
         return { ...answer, requestId, attempts: retries + 1 };
       }
     },

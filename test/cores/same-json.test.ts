@@ -75,6 +75,27 @@ describe.each(TYPES)("%s", (resourceType) => {
   });
 });
 
+test("PackageGroupDriftCheck: the same check block and external provider from both entries", () => {
+  const synthCheck = (core: Core) => {
+    const framework = require(core);
+    const library = require(ENTRIES[core]);
+    const outdir = mkdtempSync(join(tmpdir(), `dli-same-json-check-${core}-`));
+    outdirs.push(outdir);
+    const app = new framework.App({ outdir });
+    const stack = new framework.TerraformStack(app, "stack");
+    new framework.LocalBackend(stack, { path: "terraform.tfstate" });
+    new library.FilePackageGroup(stack, "a", { group: "a", region: "cn-north-4", paths: [`${OBS}/jobs/a.jar`] });
+    new library.JarPackageGroup(stack, "b", { group: "b", region: "cn-north-4", paths: [`${OBS}/jobs/b.jar`], resourceType: "terraform_data" });
+    new library.PackageGroupDriftCheck(stack, "drift");
+    app.synth();
+    return configOf(join(outdir, "stacks", "stack"), core);
+  };
+  const fromCdktf = synthCheck("cdktf");
+  expect(synthCheck("cdktn")).toEqual(fromCdktf);
+  expect(fromCdktf.check.dli_packages_drift.assert).toHaveLength(3);
+  expect(fromCdktf.terraform.required_providers.external).toEqual({ source: "hashicorp/external", version: "~> 2.3" });
+});
+
 test("the version stamps differ, so the comparison above really ran on two cores", () => {
   expect(CORE_VERSIONS.cdktf).not.toBe(CORE_VERSIONS.cdktn);
 });

@@ -34,7 +34,7 @@ interface Started {
   exited(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Spawn the CLI and wait for its six export lines. */
+/** Spawn the CLI and wait for its seven export lines. */
 function startCli(args: string[]): Promise<Started> {
   const child = spawn(process.execPath, [cli, ...args], { stdio: ["ignore", "pipe", "pipe"] });
   children.push(child);
@@ -47,9 +47,9 @@ function startCli(args: string[]): Promise<Started> {
     child.stdout!.on("data", (d) => {
       stdout += d;
       const lines = stdout.split("\n").filter(Boolean);
-      if (lines.length >= 6) {
+      if (lines.length >= 7) {
         clearTimeout(timer);
-        const env = Object.fromEntries(lines.slice(0, 6).map((l) => /^export ([A-Z_]+)=(.*)$/.exec(l)!.slice(1, 3) as [string, string]));
+        const env = Object.fromEntries(lines.slice(0, 7).map((l) => /^export ([A-Z_]+)=(.*)$/.exec(l)!.slice(1, 3) as [string, string]));
         resolve({ child, env, stdoutLines: lines, stderr: () => stderr, exited: () => exit });
       }
     });
@@ -79,16 +79,18 @@ test.each([
   expect(result.stdout).toBe("");
 });
 
-test("prints the six export lines first, serves signed requests, logs on stderr, stops on SIGTERM", async () => {
+test("prints the seven export lines first, serves signed requests, logs on stderr, stops on SIGTERM", async () => {
   const started = await startCli(["--port", "0", "--ready-delay-ms", "0"]);
-  expect(started.stdoutLines.slice(0, 6).map((l) => l.split("=")[0])).toEqual([
+  expect(started.stdoutLines.slice(0, 7).map((l) => l.split("=")[0])).toEqual([
     "export HW_DLI_ENDPOINT",
     "export HW_IAM_ENDPOINT",
     "export HW_ACCESS_KEY",
     "export HW_SECRET_KEY",
     "export HW_PROJECT_ID",
     "export HW_REGION_NAME",
+    "export HW_OBS_ENDPOINT",
   ]);
+  expect(started.env.HW_OBS_ENDPOINT).toBe(started.env.HW_DLI_ENDPOINT);
   expect(started.env.HW_DLI_ENDPOINT).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
   const emulator = remote(started.env);
   const base = `/v2.0/${started.env.HW_PROJECT_ID}/resources`;

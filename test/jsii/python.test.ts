@@ -33,6 +33,32 @@ const HOST = join(__dirname, "support", "jsii_host.py");
 const CHECKER = join(__dirname, "support", "check_python_api.py");
 const EXAMPLE = join(ROOT, "examples", "python", "main.py");
 
+/** A stack with a group and a PackageGroupDriftCheck, in Python (its `check_name` read back) and in JavaScript. */
+const DRIFT_CHECK_PYTHON = `from cdktf import App, LocalBackend, TerraformStack
+from cdktf_dli_packages import FilePackageGroup, PackageGroupDriftCheck
+
+app = App()
+stack = TerraformStack(app, "dli")
+LocalBackend(stack, path="terraform.tfstate")
+FilePackageGroup(stack, "gatk",
+    group="gatk",
+    region="cn-north-4",
+    paths=["https://my-bucket.obs.cn-north-4.myhuaweicloud.com/jobs/test_dli.jar"],
+)
+drift = PackageGroupDriftCheck(stack, "drift")
+assert drift.check_name == "dli_packages_drift", drift.check_name
+app.synth()
+`;
+const DRIFT_CHECK_TS = `const { App, LocalBackend, TerraformStack } = require("cdktf");
+const { FilePackageGroup, PackageGroupDriftCheck } = require("cdktf-dli-packages");
+const app = new App();
+const stack = new TerraformStack(app, "dli");
+new LocalBackend(stack, { path: "terraform.tfstate" });
+new FilePackageGroup(stack, "gatk", { group: "gatk", region: "cn-north-4", paths: ["https://my-bucket.obs.cn-north-4.myhuaweicloud.com/jobs/test_dli.jar"] });
+new PackageGroupDriftCheck(stack, "drift");
+app.synth();
+`;
+
 const scratch: string[] = [];
 const tempDir = (prefix: string) => {
   const dir = mkdtempSync(join(tmpdir(), prefix));
@@ -120,6 +146,18 @@ describeWithPython("Python programs through the jsii kernel", () => {
     expect(Object.keys(fromPython.resource.terraform_data)).toHaveLength(4);
   });
 
+  test("PackageGroupDriftCheck in Python synthesizes the check block of its TypeScript twin", () => {
+    writeFileSync(join(app.dir, "drift-check.js"), DRIFT_CHECK_TS);
+    execFileSync(process.execPath, ["drift-check.js"], { cwd: app.dir, env: { ...process.env, CDKTF_OUTDIR: join(app.dir, "drift.out") } });
+    const dir = tempDir("dli-python-drift-");
+    writeFileSync(join(dir, "main.py"), DRIFT_CHECK_PYTHON);
+    runPython(join(dir, "main.py"), dir, { CDKTF_OUTDIR: join(dir, "out") });
+    const fromPython = configIn(join(dir, "out"), "dli");
+    expect(fromPython).toEqual(configIn(join(app.dir, "drift.out"), "dli"));
+    expect(fromPython.check.dli_packages_drift.assert).toHaveLength(2);
+    expect(fromPython.terraform.required_providers.external.source).toBe("hashicorp/external");
+  });
+
   test("a wrong keyword argument fails in Python with the construct's message", () => {
     const dir = tempDir("dli-python-bad-");
     const program = quickstartBlock("python").replace('region="cn-north-4"', 'region="moon-base-1"');
@@ -146,6 +184,7 @@ describeWithPython("the Python programs against the Python code jsii-pacmak gene
 
   test.each([
     ["README quickstart", () => quickstartBlock("python")],
+    ["the drift check program", () => DRIFT_CHECK_PYTHON],
     ["examples/python/main.py", () => readFileSync(EXAMPLE, "utf8")],
   ])("%s uses only names the generated cdktf_dli_packages has", (_name, source) => {
     const file = join(tempDir("dli-python-check-"), "main.py");

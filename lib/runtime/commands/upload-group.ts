@@ -8,7 +8,13 @@ import { PackageGroupSpec } from "../../contract/spec";
 import { listNames } from "../../contract/bounded-text";
 import { converge } from "../converge";
 import { createProgress, Progress } from "../progress";
-import { openSession } from "../session";
+import { credentialsFromEnvironment, OBS_NEEDS_AKSK } from "../credentials";
+import { obsEndpointOverride } from "../endpoints";
+import { ConfigError } from "../errors";
+import { ObsClient } from "../obs/obs-client";
+import { closePrepared, prepareStagedFiles, stageFiles } from "../obs/stage-files";
+import { stagingSettingsFromEnvironment } from "../obs/staging-settings";
+import { openSession, Session } from "../session";
 import { verifyGroupIsSpec } from "../verify-group";
 import { waitUntilReady } from "../wait-until-ready";
 import { specProblemsError } from "./spec-problems";
@@ -32,12 +38,37 @@ MAX_ARG_STRLEN): Terraform cannot pass a larger one to the provisioner.
 
 Exit codes: 0 done, 1 failed (API error, FAILED package, timeout), 2 usage or configuration.`;
 
-export async function uploadGroup(env: NodeJS.ProcessEnv, progress?: Progress): Promise<void> {
+export async function uploadGroup(env: NodeJS.ProcessEnv, progress?: Progress, cwd: string = process.cwd()): Promise<void> {
   const parsed = specFromEnvironment(env);
   if (!parsed.ok) throw specProblemsError(parsed.problems);
   const spec = parsed.spec;
-  await convergeGroupToSpec(spec, env, progress ?? createProgress(`upload-group ${spec.kind} group=${spec.group}`));
+  const log = progress ?? createProgress(`upload-group ${spec.kind} group=${spec.group}`);
+  if (!spec.files) {
+    await convergeGroupToSpec(spec, env, log);
+    return;
+  }
+  // Everything about staging is checked before any request: credentials OBS accepts, the
+  // endpoint override, the settings, and every local file.
+  if (credentialsFromEnvironment(env).kind === "token") throw new ConfigError(OBS_NEEDS_AKSK);
+  const override = obsEndpointOverride(env);
+  const settings = stagingSettingsFromEnvironment(env);
+  const prepared = await prepareStagedFiles(spec.files, cwd, settings, override);
+  try {
+    await convergeGroupToSpec(spec, env, log, async (session) => {
+      const client = new ObsClient(session.transport, session.credentials);
+      await stageFiles(prepared, client, settings, log);
+      return () => client.requestCount;
+    });
+  } finally {
+    await closePrepared(prepared);
+  }
 }
+
+/**
+ * Runs after the session is open and before the group is uploaded (staging local files);
+ * returns a counter of the calls it made, for the summary.
+ */
+export type BeforeUpload = (session: Session) => Promise<() => number>;
 
 /** What {@link convergeGroupToSpec} did. */
 export interface ConvergeResult {
@@ -56,9 +87,11 @@ export interface ConvergeResult {
  * converge → summary. Also used by `dli-packages diff --repair`, so both take the same path.
  * `env` supplies credentials, endpoint overrides, project id and retry bounds.
  */
-export async function convergeGroupToSpec(spec: PackageGroupSpec, env: NodeJS.ProcessEnv, log: Progress): Promise<ConvergeResult> {
+export async function convergeGroupToSpec(spec: PackageGroupSpec, env: NodeJS.ProcessEnv, log: Progress, beforeUpload?: BeforeUpload): Promise<ConvergeResult> {
   const session = await openSession({ region: spec.region, specProjectId: spec.projectId, specEndpoint: spec.endpoint, env, progress: log });
   try {
+    const otherCalls = beforeUpload ? await beforeUpload(session) : () => 0;
+    const requestCount = () => session.requestCount() + otherCalls();
     const names = spec.paths.map(packageNameOf);
     const uploaded = await session.client.uploadGroup(spec.kind, spec.group, spec.paths);
     log.step(`upload sent (${names.length} package${names.length === 1 ? "" : "s"})`);
@@ -77,8 +110,8 @@ export async function convergeGroupToSpec(spec: PackageGroupSpec, env: NodeJS.Pr
     log.step(`converged (deleted ${deleted.length}${deleted.length > 0 ? `: ${listNames(deleted)}` : ""})`);
     // Another writer may have changed the group since our view (design.md §4 step 7).
     await verifyGroupIsSpec(session.client, spec.group, names);
-    log.step(`done: group ${spec.group} = ${listNames(names)} (verified) · project ${session.client.projectId} · ${session.requestCount()} API calls`);
-    return { names, deleted, projectId: session.client.projectId, requestCount: session.requestCount() };
+    log.step(`done: group ${spec.group} = ${listNames(names)} (verified) · project ${session.client.projectId} · ${requestCount()} API calls`);
+    return { names, deleted, projectId: session.client.projectId, requestCount: requestCount() };
   } finally {
     await session.close();
   }

@@ -44,7 +44,17 @@ export const FAST_RETRIES = {
   DLI_PACKAGES_REQUEST_TIMEOUT_MS: "2000",
 };
 
-export function runCli(args: string[], env: Record<string, string | undefined>): Promise<CliResult> {
+/**
+ * `input` (or `{ input }`): written to the child's stdin, then closed (the external data source
+ * protocol); stdin is ignored without it. `cwd`: the child's working directory.
+ */
+export function runCli(
+  args: string[],
+  env: Record<string, string | undefined>,
+  inputOrOptions: string | { readonly cwd?: string; readonly input?: string } = {},
+): Promise<CliResult> {
+  const options = typeof inputOrOptions === "string" ? { input: inputOrOptions } : inputOrOptions;
+  const input = options.input;
   if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: run "node scripts/bundle-runtime.mjs" (npm test does)`);
   const started = Date.now();
   // Only what we pass: no credentials leak in from the developer's shell.
@@ -57,7 +67,8 @@ export function runCli(args: string[], env: Record<string, string | undefined>):
   }
   for (const [k, v] of Object.entries(env)) if (v !== undefined) childEnv[k] = v;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BUNDLE, ...args], { env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [BUNDLE, ...args], { env: childEnv, stdio: [input === undefined ? "ignore" : "pipe", "pipe", "pipe"], cwd: options.cwd });
+    if (input !== undefined) child.stdin!.end(input);
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));

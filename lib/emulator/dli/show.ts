@@ -1,6 +1,7 @@
 /** `GET resources/{resource_name}?group=` (dli-api.md §1.4). */
 import { dliErrors } from "../errors";
-import { Operation, packageBody } from "./context";
+import { Operation } from "../operation";
+import { packageBody } from "./bodies";
 
 export const showResource: Operation = ({ params, query, state, now, settings }) => {
   const group = query.get("group") ?? undefined;

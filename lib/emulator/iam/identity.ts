@@ -4,10 +4,10 @@
  * gateway error (dli-api.md §4.1, §4.2, §4.3).
  */
 import { randomBytes } from "node:crypto";
-import { HeaderMap, headerValue, parseAuthorizationHeader, PROJECT_ID_HEADER, SECURITY_TOKEN_HEADER } from "../runtime/signer";
-import { gatewayErrors } from "./errors";
-import { CredentialOptions, DEFAULTS, ProjectOptions, UserOptions } from "./options";
-import { verifySignature, VerifiableRequest } from "./verify-signature";
+import { HeaderMap, headerValue, parseAuthorizationHeader, PROJECT_ID_HEADER, SECURITY_TOKEN_HEADER } from "../../runtime/signer";
+import { gatewayErrors } from "../errors";
+import { CredentialOptions, DEFAULTS, ProjectOptions, UserOptions } from "../options";
+import { verifySignature, VerifiableRequest } from "../verify-signature";
 
 export interface Caller {
   readonly via: "aksk" | "token";
@@ -59,6 +59,16 @@ export class Identity {
     }));
     this.credentials.set(main.accessKey, { accessKey: main.accessKey, secretKey: main.secretKey });
     for (const credential of extra.credentials ?? []) this.credentials.set(credential.accessKey, credential);
+  }
+
+  /** The credential of an access key (OBS checks its own signature with it: obs/authenticate.ts). */
+  credential(accessKey: string): CredentialOptions | undefined {
+    return this.credentials.get(accessKey);
+  }
+
+  /** The IAM domain (account) id every bucket of this account belongs to. */
+  get domainId(): string {
+    return this.projects[0].domainId;
   }
 
   projectsNamed(name: string | null): Project[] {

@@ -3,8 +3,9 @@
  * change the state in one step and answer 201 with the group.
  */
 import { dliErrors } from "../errors";
-import { PACKAGE_KINDS, PackageKind, Tag } from "../state";
-import { groupBody, Operation, OperationContext, OperationResult } from "./context";
+import { PACKAGE_KINDS, PackageKind, Tag } from "./state";
+import { Operation, OperationContext, OperationResult } from "../operation";
+import { groupBody } from "./bodies";
 
 // dli-api.md §1.6: the only published name rules (group ≤64 `[A-Za-z0-9._-]`; package
 // `[A-Za-z0-9_!.-]`, not starting with `.`, ≤128).

@@ -1,7 +1,8 @@
 /** `GET resources?kind=&tags=` (dli-api.md §1.3): every group with its details, filtered. */
 import { dliErrors } from "../errors";
-import { PACKAGE_KINDS, PackageKind, StoredPackage, Tag } from "../state";
-import { groupBody, Operation } from "./context";
+import { PACKAGE_KINDS, PackageKind, StoredPackage, Tag } from "./state";
+import { Operation } from "../operation";
+import { groupBody } from "./bodies";
 
 export const listResources: Operation = ({ query, state, params, now }) => {
   const kind = query.get("kind");

@@ -1,6 +1,6 @@
 /** `PUT resources/owner` (dli-api.md §1.6): change the owner of a group or of a package in it. */
 import { dliErrors } from "../errors";
-import { Operation } from "./context";
+import { Operation } from "../operation";
 import { requireObject } from "./upload";
 
 const OWNER = /^[A-Za-z_-][A-Za-z0-9_-]{4,31}$/;

@@ -1,6 +1,6 @@
 /** `DELETE resources/{resource_name}?group=` (dli-api.md §1.5): 200 with no body; 404 if absent. */
 import { dliErrors } from "../errors";
-import { Operation } from "./context";
+import { Operation } from "../operation";
 
 export const deleteResource: Operation = ({ params, query, state, now, settings }) => {
   const group = query.get("group") ?? undefined;

@@ -1,44 +1,5 @@
-/** What every operation handler gets and returns (one handler per API operation). */
-import { Caller, Identity } from "../identity";
-import { EmulatorState, groupStatus, packageStatus, StoredGroup, StoredPackage } from "../state";
-import { UploadSemantics } from "../options";
-
-/** The runtime-changeable settings the handlers read. */
-export interface Settings {
-  uploadSemantics: UploadSemantics;
-  readyDelayMs: number;
-  failPaths: readonly (string | RegExp)[];
-  missingObjects: "failed" | "error";
-  missingPackageStatus: 404 | 400;
-  keepEmptyGroups: boolean;
-  acceptObsScheme: boolean;
-  tokenLifetimeSeconds: number;
-}
-
-export interface OperationContext {
-  /** Path parameters: `projectId`, `resourceName`. */
-  readonly params: Readonly<Record<string, string>>;
-  readonly query: URLSearchParams;
-  /** Parsed JSON body (routes that take one), else undefined. */
-  readonly body: unknown;
-  /** The authenticated caller (undefined on unauthenticated routes). */
-  readonly caller: Caller | undefined;
-  readonly now: number;
-  readonly state: EmulatorState;
-  readonly identity: Identity;
-  readonly settings: Settings;
-  /** Base URL of this emulator, for links. */
-  readonly baseUrl: string;
-}
-
-export interface OperationResult {
-  readonly status: number;
-  /** JSON-serialized; undefined = empty body. */
-  readonly body?: unknown;
-  readonly headers?: Readonly<Record<string, string>>;
-}
-
-export type Operation = (context: OperationContext) => OperationResult;
+/** The DLI response bodies shared by several operations (exactly the documented fields). */
+import { groupStatus, packageStatus, StoredGroup, StoredPackage } from "./state";
 
 /**
  * PackageResource (dli-api.md §1.3 list `details[]`, §1.4 show): exactly the documented fields,
