@@ -30,7 +30,7 @@ if (!existsSync(join(root, "dist", "runtime", "dli-packages.js")) || !existsSync
   fail("dist/ is not built: run `npm run build` first (`npm ci` builds it)");
 }
 const { planRun, describePlan, runPrefix, AcceptanceRefusal, RUN_ID_RULE } = require("./acceptance/plan.cjs");
-const { cleanupRun } = require("./acceptance/cleanup.cjs");
+const { cleanupRun, cleanupObjects } = require("./acceptance/cleanup.cjs");
 const recording = require("./acceptance/recording.cjs");
 
 const args = process.argv.slice(2);
@@ -59,10 +59,11 @@ async function cleanupCommand() {
   }
   const run = plan(runId);
   if (run.mode !== "live") fail("cleanup is for live runs: set the variables of the run (DLI_ACCEPTANCE=live, its credentials, DLI_ACCEPTANCE_REGION, DLI_ACCEPTANCE_STAGING); a local run leaves nothing behind");
-  say(`acceptance: cleaning up run ${runId}: package groups ${run.prefix}* in region ${run.region}, project ${run.projectId ?? "(resolved from IAM)"}`);
+  say(`acceptance: cleaning up run ${runId}: package groups ${run.prefix}* in region ${run.region}, project ${run.projectId ?? "(resolved from IAM)"}, and OBS objects under ${run.staging}${run.prefix}`);
   try {
     const deleted = await cleanupRun({ env: run.env, region: run.region, prefix: run.prefix, say });
-    say(`acceptance: cleanup of run ${runId} done: ${deleted.length} group(s) deleted`);
+    const objects = await cleanupObjects({ env: run.env, staging: run.staging, prefix: run.prefix, say });
+    say(`acceptance: cleanup of run ${runId} done: ${deleted.length} group(s) and ${objects} OBS object(s) deleted`);
   } catch (error) {
     fail(`cleanup of run ${runId} failed: ${error.message}; run the same command again`, 1);
   }
@@ -133,7 +134,8 @@ async function runCommand() {
   if (run.mode === "live") {
     try {
       const deleted = await cleanupRun({ env: run.env, region: run.region, prefix: run.prefix, say });
-      say(`acceptance: cleanup: ${deleted.length === 0 ? "nothing of the run was left" : `${deleted.length} group(s) of the run deleted`}`);
+      const objects = await cleanupObjects({ env: run.env, staging: run.staging, prefix: run.prefix, say });
+      say(`acceptance: cleanup: ${deleted.length + objects === 0 ? "nothing of the run was left" : `${deleted.length} group(s) and ${objects} OBS object(s) of the run deleted`}`);
     } catch (error) {
       cleanupFailed = true;
       console.error(`acceptance: cleanup failed: ${error.message}; run: npm run test:acceptance -- cleanup ${run.runId}`);

@@ -23,6 +23,8 @@ import { probeTerraform, startCommand, StartedTerraform } from "../lifecycle/sup
 import { recordingTools, ROOT } from "./support/acceptance-run";
 
 const SCRIPT = join(ROOT, "scripts", "acceptance.mjs");
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const cleanup = require("../../scripts/acceptance/cleanup.cjs");
 const STAGING = "https://dli-acceptance.obs.cn-north-4.myhuaweicloud.com/acceptance/";
 const REAL_DLI = "https://dli.cn-north-4.myhuaweicloud.com";
 const CANARY = "CANARY-secret-key-never-printed-4b1d";
@@ -75,7 +77,7 @@ describe("live mode against dli-local on loopback", () => {
   }
 
   beforeAll(async () => {
-    emulator = await startEmulator({ port: 0 });
+    emulator = await startEmulator({ port: 0, obsBuckets: ["dli-acceptance"] });
     const { HW_PROJECT_ID: _resolvedFromIam, ...keysAndEndpoints } = emulator.env;
     liveEnv = (extra = {}) => baseEnv({ ...keysAndEndpoints, DLI_ACCEPTANCE: "live", DLI_ACCEPTANCE_REGION: "cn-north-4", DLI_ACCEPTANCE_STAGING: STAGING, ...extra });
   });
@@ -112,7 +114,8 @@ describe("live mode against dli-local on loopback", () => {
       const recorded = JSON.parse(text);
       expect(recorded).toMatchObject({ format: "dli-acceptance-recording/1", mode: "live", region: "cn-north-4" });
       expect(recorded.exchanges.length).toBeGreaterThan(20);
-      expect(recorded.exchanges[0]).toMatchObject({ service: "iam", method: "GET", path: "/v3/projects", query: "name=cn-north-4" });
+      expect(recorded.exchanges.find((e: { service: string }) => e.service === "iam")).toMatchObject({ method: "GET", path: "/v3/projects", query: "name=cn-north-4" });
+      expect(recorded.exchanges.find((e: { service: string }) => e.service === "obs")).toMatchObject({ method: "PUT", path: "/dli-acceptance/acceptance/dlipkg-acc-<run>-objects/a.csv" });
       expect(text).not.toContain(emulator.env.HW_SECRET_KEY);
       expect(text).not.toContain(emulator.env.HW_ACCESS_KEY);
       expect(text).not.toContain(emulator.env.HW_PROJECT_ID);
@@ -169,7 +172,7 @@ describe("live mode against dli-local on loopback", () => {
     for (const group of ["dlipkg-acc-deadrun01-a", "dlipkg-acc-deadrun01-b", "dlipkg-acc-otherrun1-a", FOREIGN]) await upload(group, "jobs/x.py");
     const result = await acceptance(["cleanup", "deadrun01"], liveEnv()).done;
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/cleanup of run deadrun01 done: 2 group\(s\) deleted/);
+    expect(result.stdout).toMatch(/cleanup of run deadrun01 done: 2 group\(s\) and 0 OBS object\(s\) deleted/);
     expect(groupNames()).toEqual(["dlipkg-acc-otherrun1-a", FOREIGN]);
 
     const badId = await acceptance(["cleanup", "x;rm"], liveEnv()).done;
@@ -197,6 +200,8 @@ describe("live mode against dli-local on loopback", () => {
     expect(result.stdout).toMatch(/acceptance: SIGINT: stopping the run, then cleaning up/);
     expect(result.stdout).toMatch(/cleanup: deleted group dlipkg-acc-[a-z0-9]+-/);
     expect(groupNames()).toEqual([FOREIGN]);
+    expect(await cleanup.objectsOfRun({ env: liveEnv(), staging: STAGING, prefix: "dlipkg-acc-" })).toEqual([]);
+    expect(result.stdout).toMatch(/cleanup: deleted \d+ OBS object\(s\) under /);
     expect(processesRunning("dli-packages.js upload-group")).toEqual([]);
   }, 90_000);
 });

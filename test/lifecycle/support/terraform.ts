@@ -30,11 +30,16 @@ export function probeTerraform(): Probe {
  * configured through TF_CLI_CONFIG_FILE)? Tried for real in a scratch directory.
  */
 export function probeNullProvider(): Probe {
-  const dir = mkdtempSync(join(tmpdir(), "dli-null-probe-"));
+  return probeProvider("null");
+}
+
+/** Can `terraform init` install hashicorp/`name` here? Tried for real in a scratch directory. */
+export function probeProvider(name: string): Probe {
+  const dir = mkdtempSync(join(tmpdir(), `dli-${name}-probe-`));
   try {
     writeFileSync(
       join(dir, "main.tf.json"),
-      JSON.stringify({ terraform: { required_providers: { null: { source: "hashicorp/null" } } } }),
+      JSON.stringify({ terraform: { required_providers: { [name]: { source: `hashicorp/${name}` } } } }),
     );
     const result = spawnSync(TERRAFORM, ["init", "-input=false", "-no-color"], {
       cwd: dir,
@@ -42,14 +47,14 @@ export function probeNullProvider(): Probe {
       env: terraformEnvironment({}),
       timeout: 60_000,
     });
-    if (result.status === 0) return { ok: true, detail: "hashicorp/null installs" };
+    if (result.status === 0) return { ok: true, detail: `hashicorp/${name} installs` };
     const firstError = `${result.stderr}\n${result.stdout}`
       .split("\n")
       .map((line) => line.trim())
       .find((line) => /error|failed|could not/i.test(line));
     return {
       ok: false,
-      reason: `terraform init cannot install hashicorp/null here (${firstError ?? `exit ${result.status}`}); configure a provider mirror via TF_CLI_CONFIG_FILE to run these`,
+      reason: `terraform init cannot install hashicorp/${name} here (${firstError ?? `exit ${result.status}`}); configure a provider mirror via TF_CLI_CONFIG_FILE to run these`,
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
