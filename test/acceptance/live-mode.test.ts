@@ -12,8 +12,7 @@
  * - `cleanup <run id>` deletes exactly the groups of that run;
  * - an interrupted live run stops terraform and its provisioners and still cleans up.
  */
-import { readFileSync } from "node:fs";
-import { mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { RunningEmulator, startEmulator } from "../../lib/emulator";
@@ -205,6 +204,23 @@ describe("live mode against dli-local on loopback", () => {
     expect(processesRunning("dli-packages.js upload-group")).toEqual([]);
   }, 90_000);
 });
+
+/**
+ * Live recordings a maintainer committed (`npm run test:acceptance -- --record
+ * test/acceptance/recordings/<name>.json` with DLI_ACCEPTANCE=live, docs/acceptance.md): each
+ * replayed against dli-local on every run, so an emulator change that departs from the real
+ * service's answers fails here.
+ */
+const RECORDINGS = join(__dirname, "recordings");
+const committed = existsSync(RECORDINGS) ? readdirSync(RECORDINGS).filter((f) => f.endsWith(".json")).sort() : [];
+if (committed.length === 0) console.log("acceptance: no live recording committed under test/acceptance/recordings/ (docs/acceptance.md: refreshing fidelity)");
+else {
+  test.each(committed)("the committed live recording %s: dli-local answers every recorded request with the same status, error code and shape", async (name) => {
+    const result = await recordingTools.replay(JSON.parse(readFileSync(join(RECORDINGS, name), "utf8")));
+    expect(result.differences).toEqual([]);
+    expect(result.compared).toBeGreaterThan(0);
+  });
+}
 
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
