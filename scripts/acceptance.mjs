@@ -13,7 +13,7 @@
 // of its run prefix, whatever happened. Exit: jest's code (1 on any failure), 2 for a refusal
 // or a usage error, 130/143 when interrupted, 1 when the cleanup failed.
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -148,6 +148,9 @@ async function runCommand() {
     writeFileSync(recordFile, `${JSON.stringify(recorded, null, 2)}\n`);
     say(`acceptance: recorded ${recorded.exchanges.length} exchange(s) to ${recordFile} (secrets removed, ids normalized); compare with dli-local: npm run test:acceptance -- replay ${args[args.indexOf("--record") + 1]}`);
   }
+  // A passed run's exchanges are not needed any more; a failed one's stay for a look.
+  if (!interrupted && code === 0 && !cleanupFailed) rmSync(workdir, { recursive: true, force: true });
+  else say(`acceptance: the run's requests and answers (raw, secrets removed): ${exchanges}`);
   say(`acceptance: run ${run.runId} ${interrupted ? `interrupted (${interrupted})` : code === 0 ? "passed" : "FAILED"} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   process.exit(interrupted ? (interrupted === "SIGINT" ? 130 : 143) : cleanupFailed ? 1 : code);
 }

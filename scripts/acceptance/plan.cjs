@@ -91,6 +91,8 @@ function planRun(env, runId = newRunId()) {
   } catch (error) {
     throw new AcceptanceRefusal(contract.boundedLine(`credentials: ${error.message} (a live acceptance run signs every request with them)`));
   }
+  // The run writes its OBS objects with OBS's own signature, which takes AK/SK only.
+  if (credentials.kind === "token") throw new AcceptanceRefusal(contract.boundedLine(`credentials: ${credentials.source} alone cannot write OBS objects (OBS signs with AK/SK); a live acceptance run needs HW_ACCESS_KEY and HW_SECRET_KEY (plus HW_SECURITY_TOKEN for temporary credentials)`));
   const staging = env.DLI_ACCEPTANCE_STAGING;
   const stagingProblem = staging === undefined || staging === "" ? { rule: contract.STAGING_RULES.staging } : checkStaging(staging, region)[0];
   if (stagingProblem) throw refusal("DLI_ACCEPTANCE_STAGING", staging, `${stagingProblem.rule}; the run creates its OBS objects below it, under ${prefix}`);

@@ -48,6 +48,7 @@ describe("refusals: one line, exit 2, before anything starts", () => {
     ["live without credentials", { DLI_ACCEPTANCE: "live", DLI_ACCEPTANCE_REGION: "cn-north-4", HW_DLI_ENDPOINT: REAL_DLI, DLI_ACCEPTANCE_STAGING: STAGING }, /^acceptance: refused: credentials: no credentials: set HW_ACCESS_KEY and HW_SECRET_KEY/],
     ["live without the staging prefix", { DLI_ACCEPTANCE: "live", DLI_ACCEPTANCE_REGION: "cn-north-4", HW_DLI_ENDPOINT: REAL_DLI, HW_ACCESS_KEY: "AK", HW_SECRET_KEY: CANARY }, /^acceptance: refused: DLI_ACCEPTANCE_STAGING: \(not set\) — an OBS URL prefix/],
     ["live with a staging prefix that is a whole bucket", { DLI_ACCEPTANCE: "live", DLI_ACCEPTANCE_REGION: "cn-north-4", HW_ACCESS_KEY: "AK", HW_SECRET_KEY: "SK", DLI_ACCEPTANCE_STAGING: "https://dli-acceptance.obs.cn-north-4.myhuaweicloud.com/" }, /^acceptance: refused: DLI_ACCEPTANCE_STAGING: .*the prefix is empty/],
+    ["live with an IAM token only (OBS takes AK/SK)", { DLI_ACCEPTANCE: "live", DLI_ACCEPTANCE_REGION: "cn-north-4", HW_AUTH_TOKEN: CANARY, DLI_ACCEPTANCE_STAGING: STAGING }, /^acceptance: refused: credentials: HW_AUTH_TOKEN alone cannot write OBS objects/],
     ["an unknown mode", { DLI_ACCEPTANCE: "staging\u001b[31m" }, /^acceptance: refused: DLI_ACCEPTANCE: "staging\\u001b\[31m" — 'live'/],
   ];
   test.each(cases)("%s", async (_title, extra, expected) => {

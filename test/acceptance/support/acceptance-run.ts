@@ -127,7 +127,8 @@ export class AcceptanceRun {
   /** The environment of terraform, its provisioners and the CLI. */
   env(): Record<string, string> {
     const base: Record<string, string> = { ...this.plan.env, DLI_ACCEPTANCE_EXCHANGES: this.exchangesFile };
-    base.NODE_OPTIONS = `${base.NODE_OPTIONS ? `${base.NODE_OPTIONS} ` : ""}--require ${RECORDER}`;
+    // Quoted: NODE_OPTIONS splits on spaces, and a clone's path may hold some.
+    base.NODE_OPTIONS = `${base.NODE_OPTIONS ? `${base.NODE_OPTIONS} ` : ""}--require ${JSON.stringify(RECORDER)}`;
     if (this.emulator) Object.assign(base, this.emulator.env, { DLI_PACKAGES_MAX_ATTEMPTS: "2", DLI_PACKAGES_RETRY_BASE_MS: "20" });
     return base;
   }
