@@ -7,7 +7,7 @@ import { TerraformStack } from "cdktf";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startEmulator, RunningEmulator } from "../../../lib/emulator";
+import { EmulatorOptions, startEmulator, RunningEmulator } from "../../../lib/emulator";
 import { synthApp, synthStack } from "./stacks";
 import { startTerraform, StartedTerraform, terraform, TerraformRun } from "./terraform";
 
@@ -23,9 +23,10 @@ export class TerraformSession {
     private readonly outdir: string,
   ) {}
 
-  static async start(label: string): Promise<TerraformSession> {
+  /** `emulator`: options of the in-process dli-local (e.g. the OBS buckets it serves). */
+  static async start(label: string, emulatorOptions: EmulatorOptions = {}): Promise<TerraformSession> {
     if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: run \`npm run build\` first (npm test does)`);
-    const emulator = await startEmulator({ port: 0 });
+    const emulator = await startEmulator({ port: 0, ...emulatorOptions });
     return new TerraformSession(emulator, mkdtempSync(join(tmpdir(), `dli-e2e-${label}-`)));
   }
 
