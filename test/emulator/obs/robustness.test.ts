@@ -103,6 +103,15 @@ describe("one emulator", () => {
     expect([malformed.status, xmlElements(malformed.text, "Error")[0]]).toEqual([400, ["Code", "MalformedXML"]]);
   });
 
+  test("a key over 1024 bytes of UTF-8 → 400 KeyTooLongError (PUT and initiate); 1024 bytes are fine", async () => {
+    const long = "ü".repeat(513); // 1026 bytes
+    const put = await obsSend(emulator, { method: "PUT", bucket: BUCKET, key: long, body: "x" });
+    expect([put.status, xmlElements(put.text, "Error")[0]]).toEqual([400, ["Code", "KeyTooLongError"]]);
+    const init = await obsSend(emulator, { method: "POST", bucket: BUCKET, key: long, query: { uploads: undefined } });
+    expect(xmlElements(init.text, "Error")[0]).toEqual(["Code", "KeyTooLongError"]);
+    expect((await obsSend(emulator, { method: "PUT", bucket: BUCKET, key: "k".repeat(1024), body: "x" })).status).toBe(200);
+  });
+
   test("a PUT without Content-Length or chunked body → 411 MissingContentLength", async () => {
     const { obsSignedHeaders } = await import("./obs-client");
     const { connect } = await import("node:net");
