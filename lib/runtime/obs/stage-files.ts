@@ -8,6 +8,7 @@
  *                        else PUT with Content-MD5 (≤ threshold) or a multipart upload
  *                        → HEAD read-back: exit 0 means the object is verified.
  */
+import { createHash } from "node:crypto";
 import { renderValue } from "../../contract/bounded-text";
 import { StagedFile } from "../../contract/spec";
 import { obsObjectLocation } from "../../contract/staging";
@@ -20,7 +21,6 @@ import { ObsClient } from "./obs-client";
 import { StagingSettings } from "./staging-settings";
 import { RetryDigest } from "./retry-digest";
 import { createUploadMeter, formatBytes } from "./upload-progress";
-import { createHash } from "node:crypto";
 
 /** A staged file checked on disk, ready to be made present. */
 export interface PreparedFile {
