@@ -235,3 +235,29 @@ test("a second writer resuming the same multipart upload: one Complete wins, the
   expect(b.stderr).toMatch(/resuming an interrupted multipart upload \(\d+ parts stored/);
   await expectObjectHolds(stack.files[0].objectUrl, input.bytes);
 });
+
+test("parts that keep failing past the attempt bound: exit 1 in one error line, nothing registered, the upload left for the next apply, which resumes it", async () => {
+  const input = randomFile("big.jar", 3 * 1024 * 1024);
+  const stack = makeStack([input]);
+  // GIVEN every part after the first few dropped mid-body
+  emulator.configure({ faults: { seed: 3, routes: { UploadPart: { rateDrop: 0.6 } } } });
+  const env = stagingEnv(emulator.env, stack.files, { ...MULTIPART, DLI_PACKAGES_MAX_ATTEMPTS: "1" });
+  const failed = await runCli(["upload-group"], env, { cwd: stack.dir });
+  expect(failed.code).toBe(1);
+  const errors = failed.stderr.split("\n").filter((l) => /error/.test(l));
+  expect(errors).toHaveLength(1);
+  expect(errors[0]).toMatch(/PUT \/staging-bucket\/dli-staging\/[0-9a-f]{64}\/big\.jar → no answer: (ECONNRESET|EPIPE)/);
+  expect(failed.stderr).toMatch(/multipart upload \S+ left in place: the next apply resumes it/);
+  expect(emulator.groups()).toEqual([]);
+  expect(emulator.requests().filter((r) => r.path.startsWith("/v2.0/"))).toEqual([]);
+  // WHEN the next apply runs on a healthy link
+  emulator.configure({ faults: {} });
+  emulator.clearRequests();
+  const result = await runCli(["upload-group"], env, { cwd: stack.dir });
+  // THEN it resumes the same upload and ends verified
+  expect(result.code).toBe(0);
+  expect(apis()).not.toContain("InitiateMultipartUpload");
+  expect(result.stderr).toMatch(/resuming an interrupted multipart upload/);
+  await expectObjectHolds(stack.files[0].objectUrl, input.bytes);
+  expect(groupsOf(emulator)).toEqual({ staged: ["big.jar:READY"] });
+});
