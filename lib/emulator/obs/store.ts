@@ -4,8 +4,12 @@
  * file, written under a temporary name and renamed into place, so a reader that opened the old
  * file keeps reading it while a writer replaces the object ("last write wins").
  *
- * Layout under the data directory: `objects/<bucket>/<sha256(key)>.<n>.data` + `.json`,
- * `uploads/<uploadId>/upload.json` + `part-<n>.data` + `part-<n>.json`, `tmp/`. An existing
+ * A completed multipart upload keeps its parts' files as the object's data, in order
+ * (`segments`): OBS assembles an object server-side, so the client should not wait for a copy.
+ *
+ * Layout under the data directory: `objects/<bucket>/<sha256(key)>.<n>.data` (+ `<n>-s<i>.data`
+ * per further part) + `.json`, `uploads/<uploadId>/upload.json` + `part-<n>.data` +
+ * `part-<n>.json`, `tmp/`. An existing
  * directory is loaded at start, so objects survive a restart when the directory is kept.
  */
 import { createHash, randomBytes } from "node:crypto";
