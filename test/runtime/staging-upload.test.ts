@@ -128,9 +128,12 @@ test("an upload interrupted mid-way (process killed) is resumed by the next appl
   const env = stagingEnv(emulator.env, stack.files, { ...MULTIPART, DLI_PACKAGES_PART_CONCURRENCY: "2" });
   // WHEN the first apply is killed after a few parts are stored
   const child = spawn(process.execPath, [BUNDLE, "upload-group"], { cwd: stack.dir, env: { PATH: process.env.PATH ?? "", ...(env as Record<string, string>) }, stdio: "ignore" });
-  while (obsCalls("UploadPart").filter((r) => r.status === 200).length < 4) await new Promise((r) => setTimeout(r, 20));
+  let exited = false;
+  const closed = new Promise((r) => child.on("close", r)).then(() => (exited = true));
+  while (!exited && obsCalls("UploadPart").filter((r) => r.status === 200).length < 4) await new Promise((r) => setTimeout(r, 20));
+  expect(exited).toBe(false);
   child.kill("SIGKILL");
-  await new Promise((r) => child.on("close", r));
+  await closed;
   const storedBefore = obsCalls("UploadPart").filter((r) => r.status === 200).length;
   expect(storedBefore).toBeLessThan(12);
   emulator.clearRequests();
@@ -222,8 +225,9 @@ test("a second writer resuming the same multipart upload: one Complete wins, the
   const stack = makeStack([input]);
   const run = (group: string) => runCli(["upload-group"], stagingEnv(emulator.env, stack.files, { ...MULTIPART, DLI_PACKAGES_PART_CONCURRENCY: "2" }, { group }), { cwd: stack.dir });
   // GIVEN a first apply that has stored 2 of 12 parts
-  const first = run("group-a");
-  while (obsCalls("UploadPart").filter((r) => r.status === 200).length < 2) await new Promise((r) => setTimeout(r, 10));
+  let firstDone = false;
+  const first = run("group-a").finally(() => (firstDone = true));
+  while (!firstDone && obsCalls("UploadPart").filter((r) => r.status === 200).length < 2) await new Promise((r) => setTimeout(r, 10));
   // WHEN a second apply of the same file starts (it finds the upload and joins it)
   const second = run("group-b");
   const [a, b] = await Promise.all([first, second]);

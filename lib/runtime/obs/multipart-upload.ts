@@ -6,9 +6,9 @@
  *   its Content-MD5, up to `partConcurrency` parts at once → SHA-256 equal to the spec's →
  *   complete.
  *
- * Hashing runs ahead of the sends by a few parts (never holding data: parts are read from disk
- * twice, once to hash, once to send), so a large file costs about max(hash, send) rather than
- * their sum. The SHA-256 of the whole file is known before Complete: a file changed since synth
+ * Hashing runs on a worker thread a few parts ahead of the sends (part-hasher.ts; never holding
+ * data: parts are read from disk twice, once to hash, once to send), so a large file costs about
+ * max(hash, send) rather than their sum. The SHA-256 of the whole file is known before Complete: a file changed since synth
  * aborts the upload, so no object is made and nothing is registered.
  *
  * An upload interrupted earlier (the process killed, the network gone) is resumed: its parts
@@ -16,12 +16,13 @@
  * fails here is left for the next apply to resume (said in one line); `staging gc` aborts
  * uploads that stay stale.
  */
-import { createHash } from "node:crypto";
+import { renderValue } from "../../contract/bounded-text";
 import { ApiError, ConfigError } from "../errors";
 import { Progress } from "../progress";
-import { changedSinceSynth, hashRange, LocalFile, rangeBody } from "./local-file";
+import { changedSinceSynth, LocalFile, rangeBody } from "./local-file";
 import { ObsBucketAddress } from "./obs-address";
 import { ListedPart, ObsClient } from "./obs-client";
+import { FileShrankError, startPartHasher } from "./part-hasher";
 import { partBytesFor, StagingSettings } from "./staging-settings";
 import { UploadMeter } from "./upload-progress";
 
@@ -45,11 +46,6 @@ export interface MultipartResult {
   readonly reused: number;
 }
 
-interface PartDigest {
-  readonly hex: string;
-  readonly base64: string;
-}
-
 /** Parts hashed ahead of the part being sent. */
 const HASH_LOOKAHEAD = 2;
 
@@ -66,43 +62,31 @@ export async function multipartUpload(options: MultipartOptions): Promise<Multip
       : `staging ${name}: multipart upload, ${count} parts of ${partBytes} bytes, ${settings.partConcurrency} at a time`,
   );
 
-  const sha = createHash("sha256");
-  const digests = Array.from({ length: count }, () => deferred<PartDigest>());
+  const hasher = startPartHasher(file.handle.fd, file.size, partBytes, HASH_LOOKAHEAD);
   const etags: string[] = new Array(count);
   let taken = 0;
   let stopped = false;
-  let wakeHasher: (() => void) | undefined;
   let sent = 0;
   let reused = 0;
-  const stop = () => {
-    stopped = true;
-    wakeHasher?.();
-  };
 
-  const hasher = async () => {
+  // The whole file's SHA-256, known once the last part is hashed (before Complete).
+  const checkSha256 = async () => {
+    let sha256: string;
     try {
-      for (let index = 0; index < count; index++) {
-        while (!stopped && index >= taken + HASH_LOOKAHEAD) await new Promise<void>((resolve) => (wakeHasher = resolve));
-        if (stopped) return;
-        const md5 = createHash("md5");
-        await hashRange(file, index * partBytes, lengthOf(index), [sha, md5]);
-        const digest = md5.digest();
-        digests[index].resolve({ hex: digest.toString("hex"), base64: digest.toString("base64") });
-      }
-      const sha256 = sha.digest("hex");
-      if (sha256 !== file.entry.sha256) throw changedSinceSynth(file, sha256);
+      sha256 = await hasher.sha256;
     } catch (error) {
-      for (const d of digests) d.reject(error);
+      if (error instanceof FileShrankError) throw new ConfigError(`${file.field}: ${renderValue(file.entry.source)} shrank while it was read; run synth again and apply the new stack`);
       throw error;
     }
+    if (sha256 !== file.entry.sha256) throw changedSinceSynth(file, sha256);
   };
 
   const sender = async () => {
     while (!stopped) {
       const index = taken++;
       if (index >= count) return;
-      wakeHasher?.();
-      const digest = await digests[index].promise;
+      hasher.advance(index);
+      const digest = await hasher.digest(index);
       const partNumber = index + 1;
       const earlier = stored.get(partNumber);
       if (earlier && earlier.etag === digest.hex && earlier.size === lengthOf(index)) {
@@ -116,16 +100,24 @@ export async function multipartUpload(options: MultipartOptions): Promise<Multip
     }
   };
 
-  const tasks = [hasher(), ...Array.from({ length: Math.min(settings.partConcurrency, count) }, sender)].map((task) =>
-    task.catch((error) => {
-      stop();
+  let first: unknown;
+  const tasks = [checkSha256(), ...Array.from({ length: Math.min(settings.partConcurrency, count) }, sender)].map((task) =>
+    task.catch(async (error) => {
+      // The first failure stops the rest: no new part is taken, hashing ends, and pending
+      // digests reject with it (so a sender waiting on one reports the real cause).
+      if (!stopped) {
+        stopped = true;
+        first = error;
+        await hasher.stop();
+      }
       throw error;
     }),
   );
   const outcomes = await Promise.allSettled(tasks);
-  const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === "rejected");
-  if (failed) {
-    const error = failed.reason;
+  // Done or failed, the worker ends here (a waiting worker would keep the process alive).
+  await hasher.stop();
+  if (outcomes.some((o) => o.status === "rejected")) {
+    const error = first;
     if (completedElsewhere(error)) {
       log.step(`staging ${name}: multipart upload ${uploadId} was completed or aborted by another writer while parts were sent; reading the object back`);
       return { parts: count, sent, reused };
@@ -170,22 +162,4 @@ async function resumeOrInitiate(options: MultipartOptions): Promise<{ uploadId: 
     }
   }
   return { uploadId: await client.initiateMultipartUpload(address, key, file.entry.sha256), stored: new Map(), resumed: false };
-}
-
-interface Deferred<T> {
-  readonly promise: Promise<T>;
-  resolve(value: T): void;
-  reject(error: unknown): void;
-}
-
-function deferred<T>(): Deferred<T> {
-  let resolve!: (value: T) => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  // A part nobody waits for any more (the upload stopped) must not be an unhandled rejection.
-  promise.catch(() => undefined);
-  return { promise, resolve, reject };
 }
