@@ -26,6 +26,11 @@ const STAGING = `https://${BUCKET}.obs.cn-north-4.myhuaweicloud.com/dli-staging/
 const PEAK_RSS = join(ROOT, "bench", "support", "peak-rss.cjs");
 const PLAIN_PUT = join(ROOT, "bench", "support", "plain-put.cjs");
 
+/** Staging settings to try (DLI_PACKAGES_PART_BYTES, …), passed on when set. */
+const STAGING_SETTINGS = Object.fromEntries(
+  ["DLI_PACKAGES_MULTIPART_THRESHOLD_BYTES", "DLI_PACKAGES_PART_BYTES", "DLI_PACKAGES_PART_CONCURRENCY"].filter((n) => process.env[n]).map((n) => [n, process.env[n]]),
+);
+
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 const work = mkdtempSync(join(tmpdir(), "dli-bench-staging-"));
@@ -67,23 +72,42 @@ try {
   const peaks = [];
   for (let round = 0; round < RUNS; round++) {
     const stack = writeStack(round);
-    // baseline: the same bytes, one plain PUT (to a key of its own)
-    emulator.clearRequests();
-    const p = await runNode([PLAIN_PUT, stack.path, BUCKET, `plain/${round}/big.jar`], emulator.env);
-    if (p.code !== 0) throw new Error(`plain PUT failed: ${p.stderr}`);
-    plain.push(p.ms);
-    plainServer.push(emulator.requests().find((r) => r.api === "PutObject").durationMs);
-    emulator.clearRequests();
     const rssFile = join(work, `rss-${round}`);
-    const s = await runNodeIn(stack.dir, ["-r", PEAK_RSS, RUNTIME_BUNDLE, "upload-group"], { ...emulator.env, DLI_PACKAGES_SPEC: stack.spec, BENCH_PEAK_RSS_FILE: rssFile });
-    if (s.code !== 0) throw new Error(`upload-group failed: ${s.stderr}`);
+    // baseline: the same bytes, one plain PUT (to a key of its own)
+    const plainRun = async () => {
+      emulator.clearRequests();
+      const p = await runNode([PLAIN_PUT, stack.path, BUCKET, `plain/${round}/big.jar`], emulator.env);
+      if (p.code !== 0) throw new Error(`plain PUT failed: ${p.stderr}`);
+      plainServer.push(emulator.requests().find((r) => r.api === "PutObject").durationMs);
+      return p;
+    };
+    const stagedRun = async () => {
+      emulator.clearRequests();
+      const s = await runNodeIn(stack.dir, ["-r", PEAK_RSS, RUNTIME_BUNDLE, "upload-group"], { ...emulator.env, ...STAGING_SETTINGS, DLI_PACKAGES_SPEC: stack.spec, BENCH_PEAK_RSS_FILE: rssFile });
+      if (s.code !== 0) throw new Error(`upload-group failed: ${s.stderr}`);
+      const log = emulator.requests();
+      const parts = log.filter((r) => r.api === "UploadPart");
+      const first = Math.min(...parts.map((r) => Date.parse(r.at)));
+      const last = Math.max(...parts.map((r) => Date.parse(r.at) + r.durationMs));
+      partsWindow.push(last - first);
+      completeMs.push(log.find((r) => r.api === "CompleteMultipartUpload").durationMs);
+      return s;
+    };
+    // A then B, then B then A: whichever runs second writes while the first one's pages are
+    // still being flushed to disk, so neither always pays for it.
+    let p;
+    let s;
+    if (round % 2 === 0) {
+      p = await plainRun();
+      s = await stagedRun();
+    } else {
+      s = await stagedRun();
+      p = await plainRun();
+    }
+    plain.push(p.ms);
     staged.push(s.ms);
-    const log = emulator.requests();
-    const parts = log.filter((r) => r.api === "UploadPart");
-    const first = Math.min(...parts.map((r) => Date.parse(r.at)));
-    const last = Math.max(...parts.map((r) => Date.parse(r.at) + r.durationMs));
-    partsWindow.push(last - first);
-    completeMs.push(log.find((r) => r.api === "CompleteMultipartUpload").durationMs);
+    // Objects of earlier rounds are not kept: the emulator's disk holds one round at a time.
+    emulator.reset();
     peaks.push(Number(readFileSync(rssFile, "utf8")) * 1024);
     rmSync(stack.dir, { recursive: true, force: true });
     console.log(
