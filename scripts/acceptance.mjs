@@ -99,6 +99,8 @@ async function runCommand() {
   mkdirSync(workdir, { recursive: true });
   const exchanges = join(workdir, "exchanges.jsonl");
 
+  // A live run runs the scenarios only: the other files test this script against dli-local.
+  if (run.mode === "live" && jestArgs.length === 0) jestArgs.push("test/acceptance/scenarios.test.ts");
   const started = Date.now();
   const jest = spawn(process.execPath, [join(root, "node_modules", "jest", "bin", "jest.js"), "--config", join(root, "jest.acceptance.config.js"), "--runInBand", ...jestArgs], {
     cwd: root,
