@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { RunningEmulator, startEmulator } from "../../lib/emulator";
-import { probeTerraform, terraform, TerraformRun } from "../lifecycle/support/terraform";
+import { initIfNeeded, probeTerraform, terraform, TerraformRun } from "../lifecycle/support/terraform";
 
 const DIST = join(__dirname, "..", "..", "dist", "lib");
 const ENTRIES = { cdktf: join(DIST, "index.js"), cdktn: join(DIST, "cdktn", "index.js") } as const;
@@ -41,6 +41,8 @@ if (!probe.ok) console.warn(`cdktf → cdktn migration test skipped: ${probe.rea
     app.synth();
   };
   const run = async (args: string[]): Promise<TerraformRun> => {
+    // Init again whenever the re-synthesized stack's providers changed, as `cdktf deploy` does.
+    if (args[0] !== "init") await initIfNeeded(stackDir(), env());
     const result = await terraform(stackDir(), [...args, "-input=false"], env());
     if (result.code !== 0) throw new Error(`terraform ${args[0]} failed (exit ${result.code}):\n${result.output}`);
     return result;
@@ -58,7 +60,6 @@ if (!probe.ok) console.warn(`cdktf → cdktn migration test skipped: ${probe.rea
 
   test("applied with cdktf: the group exists", async () => {
     synth("cdktf");
-    await run(["init"]);
     await run(["apply", "-auto-approve"]);
     expect(emulator.groups().map((g) => g.group)).toEqual(["reports"]);
   });

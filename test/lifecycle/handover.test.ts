@@ -58,7 +58,9 @@ describeForEachResourceType("handing a group over under real terraform, 20–250
     const dirs = session.synthApp(stacks);
     const names = Object.keys(stacks);
     if (options.reverse) names.reverse();
-    for (const name of names) if (!existsSync(join(dirs[name], ".terraform"))) expectSuccess(await session.run(["init", "-input=false"], dirs[name]));
+    // Each stack is initialized again whenever its providers changed (session.run does it, as
+    // `cdktf deploy` does): the target stack of a handover first had no group, then needs null.
+    for (const name of names) await session.init(dirs[name]);
     const apply = (name: string) => session.run(["apply", "-auto-approve", "-input=false"], dirs[name]);
     if (options.parallel) return Promise.all(names.map(apply));
     const results = [];
@@ -277,7 +279,7 @@ describeForEachResourceType("handing a group over under real terraform, 20–250
     }
     expect(stripped).toBe(2);
     writeFileSync(configuration, JSON.stringify(previous, null, 2));
-    if (!existsSync(join(dirs.dli, ".terraform"))) expectSuccess(await session.run(["init", "-input=false"], dirs.dli));
+    await session.init(dirs.dli);
     expectSuccess(await session.run(["apply", "-auto-approve", "-input=false"], dirs.dli));
     session.emulator.clearRequests();
     session.synthApp(stacks); // the upgrade

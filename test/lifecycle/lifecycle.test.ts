@@ -95,6 +95,7 @@ function lifecycleScenarios(resourceType: ResourceType): void {
   test("7. the runtime killed (SIGKILL) mid-apply: the next apply converges", async () => {
     session.emulator.configure({ readyDelayMs: 60_000 });
     session.synth((stack) => fileGroup(stack, "reports-v2", ["jobs/a.csv", "jobs/e.txt"]));
+    await session.init();
     const started = session.start(["apply", "-auto-approve", "-input=false"]);
     const runtime = await waitFor(() =>
       descendantProcesses(started.pid).find((p) => p.commandLine.includes("dli-packages.js upload-group")),

@@ -16,7 +16,7 @@
 import { rmSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { RunningEmulator, startEmulator } from "../../lib/emulator";
-import { probeTerraform, terraform, TerraformRun } from "../lifecycle/support/terraform";
+import { initIfNeeded, probeTerraform, recordInit, terraform, TerraformRun } from "../lifecycle/support/terraform";
 import { ConsumerApp, createConsumerApp, packThisPackage, probeRegistry } from "./support/consumer-app";
 import { RESOLUTION_MODES, typeCheck } from "./support/type-check";
 
@@ -141,6 +141,7 @@ function terraformSteps(core: "cdktf" | "cdktn", getApp: () => ConsumerApp, entr
     expect(result.code).toBe(0);
   };
   const step = async (name: string, args: string[]): Promise<TerraformRun> => {
+    await initIfNeeded(stackDir(), env()); // after a re-synth, as `cdktf deploy` does: a no-op while the providers stay the same
     emulator.clearRequests();
     const run = await terraform(stackDir(), args, env());
     if (run.code !== 0) throw new Error(`terraform ${args[0]} failed (exit ${run.code}):\n${run.output}`);
@@ -164,6 +165,7 @@ function terraformSteps(core: "cdktf" | "cdktn", getApp: () => ConsumerApp, entr
     synth(["jobs/a.csv", "jobs/b.py"]);
     const init = await terraform(stackDir(), ["init", "-input=false"], env());
     expect(init.code).toBe(0);
+    recordInit(stackDir());
     await step("create", ["apply", "-auto-approve", "-input=false"]);
     expect(live()).toEqual(["a.csv", "b.py"]);
   });

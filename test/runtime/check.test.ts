@@ -133,6 +133,20 @@ test("a package not READY is named with its status, and the check does not wait 
   expect(run.ms).toBeLessThan(30_000); // not the wait of an upload (here 600 s)
 });
 
+test("a group with a staged local file: its package is the file's object, checked like any path (nothing read from OBS)", async () => {
+  const sha256 = "ab".repeat(32);
+  const staged = OBS(`dli-staging/${sha256}/etl.jar`);
+  const files = [{ source: `assets/etl/${sha256}/etl.jar`, objectUrl: staged, size: 10, sha256 }];
+  await applied("built", ["lib.jar", `dli-staging/${sha256}/etl.jar`]);
+  const declared = { ...spec("built", ["lib.jar"]), paths: [OBS("lib.jar"), staged], files };
+  emulator.clearRequests();
+  expect((await check(query([declared]))).result[address("built")]).toBe("");
+  await inConsole((c) => c.deletePackage("etl.jar", "built"));
+  emulator.clearRequests();
+  expect((await check(query([declared]))).result[address("built")]).toMatch(/: missing: etl\.jar\. Repair: /);
+  expect(emulator.requests().map((r) => r.api)).toEqual(["ListJobResources"]);
+});
+
 describe("faults at plan time: one bounded line in `error`, every group key empty, exit 0, nothing on stderr", () => {
   const specs = [spec("gatk", ["a.jar"]), spec("tools", ["t.jar"])];
 

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { EmulatorOptions, startEmulator, RunningEmulator } from "../../../lib/emulator";
 import { synthApp, synthStack } from "./stacks";
-import { startTerraform, StartedTerraform, terraform, TerraformRun } from "./terraform";
+import { initIfNeeded, recordInit, startTerraform, StartedTerraform, terraform, TerraformRun } from "./terraform";
 
 const BUNDLE = join(__dirname, "..", "..", "..", "dist", "runtime", "dli-packages.js");
 
@@ -54,15 +54,31 @@ export class TerraformSession {
     return synthApp(this.outdir, stacks);
   }
 
-  /** `terraform <args>` in `stackDir` (default: the last `synth`'s). */
+  /**
+   * `terraform <args>` in `stackDir` (default: the last `synth`'s). Like `cdktf deploy`, it first
+   * runs `terraform init` whenever the stack's required providers (or backend, or modules) may
+   * have changed since its last init: a re-synthesized stack can need a provider it did not.
+   */
   async run(args: string[], stackDir = this.stackDir): Promise<TerraformRun> {
+    if (args[0] !== "init" && args[0] !== "version") {
+      const init = await initIfNeeded(stackDir, this.env());
+      if (init) this.outputs.push(init.output);
+    }
     const result = await terraform(stackDir, args, this.env());
+    if (args[0] === "init" && result.code === 0) recordInit(stackDir);
     this.outputs.push(result.output);
     return result;
   }
 
+  /** Starts `terraform <args>` in the last `synth`'s directory without waiting (init it first with {@link run} or {@link init}). */
   start(args: string[]): StartedTerraform {
     return startTerraform(this.stackDir, args, this.env());
+  }
+
+  /** `terraform init` of `stackDir` if its providers may have changed since its last one (see {@link run}). */
+  async init(stackDir = this.stackDir): Promise<void> {
+    const init = await initIfNeeded(stackDir, this.env());
+    if (init) this.outputs.push(init.output);
   }
 
   apply(...extra: string[]): Promise<TerraformRun> {

@@ -33,8 +33,12 @@ export function probeNullProvider(): Probe {
   return probeProvider("null");
 }
 
-/** Can `terraform init` install hashicorp/`name` here? Tried for real in a scratch directory. */
+const probed = new Map<string, Probe>();
+
+/** Can `terraform init` install hashicorp/<name> here? Tried for real in a scratch directory, once per process. */
 export function probeProvider(name: string): Probe {
+  const known = probed.get(name);
+  if (known) return known;
   const dir = mkdtempSync(join(tmpdir(), `dli-${name}-probe-`));
   try {
     writeFileSync(
@@ -47,15 +51,20 @@ export function probeProvider(name: string): Probe {
       env: terraformEnvironment({}),
       timeout: 60_000,
     });
-    if (result.status === 0) return { ok: true, detail: `hashicorp/${name} installs` };
-    const firstError = `${result.stderr}\n${result.stdout}`
-      .split("\n")
-      .map((line) => line.trim())
-      .find((line) => /error|failed|could not/i.test(line));
-    return {
-      ok: false,
-      reason: `terraform init cannot install hashicorp/${name} here (${firstError ?? `exit ${result.status}`}); configure a provider mirror via TF_CLI_CONFIG_FILE to run these`,
-    };
+    let probe: Probe;
+    if (result.status === 0) probe = { ok: true, detail: `hashicorp/${name} installs` };
+    else {
+      const firstError = `${result.stderr}\n${result.stdout}`
+        .split("\n")
+        .map((line) => line.trim())
+        .find((line) => /error|failed|could not/i.test(line));
+      probe = {
+        ok: false,
+        reason: `terraform init cannot install hashicorp/${name} here (${firstError ?? `exit ${result.status}`}); configure a provider mirror via TF_CLI_CONFIG_FILE to run these`,
+      };
+    }
+    probed.set(name, probe);
+    return probe;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -110,6 +119,49 @@ export function startCommand(command: string, args: string[], cwd: string, env: 
 /** Runs `terraform <args>` in `cwd` to completion. */
 export function terraform(cwd: string, args: string[], env: Record<string, string>): Promise<TerraformRun> {
   return startTerraform(cwd, args, env).done;
+}
+
+/**
+ * What `terraform init` depends on in a stack's configuration: its required providers, its
+ * backend and its module sources. A re-synthesized stack whose fingerprint differs from the one
+ * of its last init needs another init: a stack first initialized without package groups (a
+ * handover's target stack) that later declares a null_resource group needs hashicorp/null, and
+ * one that gains a PackageGroupDriftCheck needs hashicorp/external ("Inconsistent dependency lock
+ * file" otherwise).
+ */
+export function initFingerprint(stackDir: string): string {
+  try {
+    const config = JSON.parse(readFileSync(join(stackDir, "cdk.tf.json"), "utf8"));
+    const modules = Object.entries<{ source?: unknown }>(config.module ?? {}).map(([name, body]) => [name, body?.source]);
+    return JSON.stringify([config.terraform?.required_providers ?? null, config.terraform?.backend ?? null, modules]);
+  } catch {
+    return ""; // no readable configuration: let init say what is wrong
+  }
+}
+
+/** Per stack directory, the fingerprint of its last successful `terraform init` in this process. */
+const initializedWith = new Map<string, string>();
+
+/** Record a successful `terraform init` of `stackDir` (what it was run for). */
+export function recordInit(stackDir: string): void {
+  initializedWith.set(stackDir, initFingerprint(stackDir));
+}
+
+/** Does `stackDir` need `terraform init` before the next command (never initialized here, or its providers, backend or modules changed)? */
+export function needsInit(stackDir: string): boolean {
+  return !existsSync(join(stackDir, ".terraform")) || initializedWith.get(stackDir) !== initFingerprint(stackDir);
+}
+
+/**
+ * `terraform init` when {@link needsInit}, as `cdktf deploy` inits before every run; the init's
+ * result (undefined when none was needed). Throws when the init fails.
+ */
+export async function initIfNeeded(stackDir: string, env: Record<string, string>): Promise<TerraformRun | undefined> {
+  if (!needsInit(stackDir)) return undefined;
+  const init = await terraform(stackDir, ["init", "-input=false"], env);
+  if (init.code !== 0) throw new Error(`terraform init failed (exit ${init.code}) in ${stackDir}:\n${init.output}`);
+  recordInit(stackDir);
+  return init;
 }
 
 /** Every live descendant of `rootPid` with its command line (Linux /proc). */
