@@ -13,7 +13,7 @@
 // of its run prefix, whatever happened. Exit: jest's code (1 on any failure), 2 for a refusal
 // or a usage error, 130/143 when interrupted, 1 when the cleanup failed.
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -30,7 +30,7 @@ if (!existsSync(join(root, "dist", "runtime", "dli-packages.js")) || !existsSync
   fail("dist/ is not built: run `npm run build` first (`npm ci` builds it)");
 }
 const { planRun, describePlan, runPrefix, AcceptanceRefusal, RUN_ID_RULE } = require("./acceptance/plan.cjs");
-const { cleanupRun } = require("./acceptance/cleanup.cjs");
+const { cleanupRun, cleanupObjects } = require("./acceptance/cleanup.cjs");
 const recording = require("./acceptance/recording.cjs");
 
 const args = process.argv.slice(2);
@@ -59,10 +59,11 @@ async function cleanupCommand() {
   }
   const run = plan(runId);
   if (run.mode !== "live") fail("cleanup is for live runs: set the variables of the run (DLI_ACCEPTANCE=live, its credentials, DLI_ACCEPTANCE_REGION, DLI_ACCEPTANCE_STAGING); a local run leaves nothing behind");
-  say(`acceptance: cleaning up run ${runId}: package groups ${run.prefix}* in region ${run.region}, project ${run.projectId ?? "(resolved from IAM)"}`);
+  say(`acceptance: cleaning up run ${runId}: package groups ${run.prefix}* in region ${run.region}, project ${run.projectId ?? "(resolved from IAM)"}, and OBS objects under ${run.staging}${run.prefix}`);
   try {
     const deleted = await cleanupRun({ env: run.env, region: run.region, prefix: run.prefix, say });
-    say(`acceptance: cleanup of run ${runId} done: ${deleted.length} group(s) deleted`);
+    const objects = await cleanupObjects({ env: run.env, staging: run.staging, prefix: run.prefix, say });
+    say(`acceptance: cleanup of run ${runId} done: ${deleted.length} group(s) and ${objects} OBS object(s) deleted`);
   } catch (error) {
     fail(`cleanup of run ${runId} failed: ${error.message}; run the same command again`, 1);
   }
@@ -133,7 +134,8 @@ async function runCommand() {
   if (run.mode === "live") {
     try {
       const deleted = await cleanupRun({ env: run.env, region: run.region, prefix: run.prefix, say });
-      say(`acceptance: cleanup: ${deleted.length === 0 ? "nothing of the run was left" : `${deleted.length} group(s) of the run deleted`}`);
+      const objects = await cleanupObjects({ env: run.env, staging: run.staging, prefix: run.prefix, say });
+      say(`acceptance: cleanup: ${deleted.length + objects === 0 ? "nothing of the run was left" : `${deleted.length} group(s) and ${objects} OBS object(s) of the run deleted`}`);
     } catch (error) {
       cleanupFailed = true;
       console.error(`acceptance: cleanup failed: ${error.message}; run: npm run test:acceptance -- cleanup ${run.runId}`);
@@ -146,6 +148,9 @@ async function runCommand() {
     writeFileSync(recordFile, `${JSON.stringify(recorded, null, 2)}\n`);
     say(`acceptance: recorded ${recorded.exchanges.length} exchange(s) to ${recordFile} (secrets removed, ids normalized); compare with dli-local: npm run test:acceptance -- replay ${args[args.indexOf("--record") + 1]}`);
   }
+  // A passed run's exchanges are not needed any more; a failed one's stay for a look.
+  if (!interrupted && code === 0 && !cleanupFailed) rmSync(workdir, { recursive: true, force: true });
+  else say(`acceptance: the run's requests and answers (raw, secrets removed): ${exchanges}`);
   say(`acceptance: run ${run.runId} ${interrupted ? `interrupted (${interrupted})` : code === 0 ? "passed" : "FAILED"} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   process.exit(interrupted ? (interrupted === "SIGINT" ? 130 : 143) : cleanupFailed ? 1 : code);
 }

@@ -33,9 +33,14 @@ function cdktnManifest(pkg) {
     name: "cdktn-dli-packages",
     version: pkg.version,
     description: "CDK Terrain (cdktn) constructs that keep Huawei Cloud DLI package groups in the desired state (the cdktn build of cdktf-dli-packages)",
+    // What npm search and Construct Hub read: ours, with cdktn first and without cdktf.
+    keywords: ["cdktn", ...pkg.keywords.filter((k) => k !== "cdktf" && k !== "cdktn")],
     license: pkg.license,
     author: pkg.author,
     repository: pkg.repository,
+    homepage: pkg.homepage,
+    bugs: pkg.bugs,
+    stability: pkg.stability,
     main: "dist/lib/index.js",
     types: "dist/lib/index.d.ts",
     files: ["dist/", ".jsii", "README.md", "API.md"],
@@ -129,7 +134,8 @@ function jsii(dir, label) {
         resolve(`build-jsii: ${label}: jsii ${code !== 0 ? `exited ${code}` : `printed ${warnings.length} warning(s)`} (warnings are errors here)`);
         return;
       }
-      console.log(`build-jsii: ${label} assembly in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      // Progress goes to stderr: `npm pack --json` runs this build (prepare) and must print only JSON on stdout.
+      console.error(`build-jsii: ${label} assembly in ${((Date.now() - started) / 1000).toFixed(1)} s`);
       resolve(undefined);
     });
   });

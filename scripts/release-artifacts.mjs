@@ -85,6 +85,7 @@ else {
   const foreign = [...entries].filter((e) => /^(test|lib|bench|scripts|examples|\.ci|\.github|node_modules)\//.test(e) || /\.tsbuildinfo$|\.(whl|nupkg|jar)$/.test(e) || /^dist\/(js|python|java|dotnet|go)\//.test(e));
   if (foreign.length > 0) problems.push(`the npm tarball holds files that are not the package's: ${foreign.slice(0, 5).join(", ")}${foreign.length > 5 ? ` … and ${foreign.length - 5} more` : ""}`);
   say(`npm: ${relative(root, tarball)} (${entries.size} files, ${(statSync(tarball).size / 1024).toFixed(0)} KiB)`);
+  checkListing(tarball, "cdktf");
 }
 
 // The cdktn package (the cdktn jsii assembly, built by scripts/build-jsii.mjs), same version.
@@ -94,7 +95,10 @@ else {
   execFileSync(npm, ["pack", "--ignore-scripts", "--pack-destination", join(out, "js"), "--loglevel=error"], { cwd: cdktnDir, stdio: ["ignore", "ignore", "inherit"] });
   const cdktnTarball = join(out, "js", `cdktn-dli-packages-${version}.tgz`);
   if (!existsSync(cdktnTarball)) problems.push(`npm pack of build/cdktn-dli-packages wrote no cdktn-dli-packages-${version}.tgz`);
-  else say(`npm: ${relative(root, cdktnTarball)} (${(statSync(cdktnTarball).size / 1024).toFixed(0)} KiB)`);
+  else {
+    say(`npm: ${relative(root, cdktnTarball)} (${(statSync(cdktnTarball).size / 1024).toFixed(0)} KiB)`);
+    checkListing(cdktnTarball, "cdktn");
+  }
 }
 
 // The jsii language packages, where jsii-pacmak has produced them: built packages (what publib
@@ -184,6 +188,36 @@ if (problems.length > 0) {
   process.exit(1);
 }
 say(`ok: ${relative(process.cwd(), out) || "."} holds the release of ${name}@${version}`);
+
+/**
+ * What npm search and Construct Hub read of a packed package: keywords naming its framework core,
+ * constructs, huaweicloud and dli; jsii's stability; homepage and bugs; and a README (the file and
+ * the assembly's copy Construct Hub renders) with the TypeScript and the Python quickstart.
+ */
+function checkListing(packed, core) {
+  const label = packed.split("/").pop();
+  const read = (entry) => {
+    try {
+      return execFileSync("tar", ["-xzOf", packed, `package/${entry}`], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+    } catch {
+      return undefined;
+    }
+  };
+  const before = problems.length;
+  const packedManifest = JSON.parse(read("package.json") ?? "{}");
+  const keywords = packedManifest.keywords ?? [];
+  for (const keyword of [core, "constructs", "huaweicloud", "dli"]) if (!keywords.includes(keyword)) problems.push(`${label}: package.json keywords lack "${keyword}" (npm search and Construct Hub read them)`);
+  if (!["experimental", "stable", "deprecated"].includes(packedManifest.stability)) problems.push(`${label}: package.json has no jsii "stability" (experimental, stable or deprecated)`);
+  if (!/^https:\/\//.test(packedManifest.homepage ?? "")) problems.push(`${label}: package.json has no https homepage`);
+  if (!/^https:\/\//.test(packedManifest.bugs?.url ?? "")) problems.push(`${label}: package.json has no https bugs.url`);
+  const assembly = JSON.parse(read(".jsii") ?? "{}");
+  for (const [where, text] of [["README.md", read("README.md")], [".jsii readme", assembly.readme?.markdown]]) {
+    const quickstart = /^## Quickstart\n([\s\S]*?)(?=^## |(?![\s\S]))/m.exec(text ?? "")?.[1] ?? "";
+    for (const fence of ["```ts", "```python"]) if (!quickstart.includes(`${fence}\n`)) problems.push(`${label}: ${where} has no ${fence === "```ts" ? "TypeScript" : "Python"} quickstart (a ${fence} block under "## Quickstart")`);
+  }
+  if (assembly.docs?.stability !== packedManifest.stability) problems.push(`${label}: the .jsii assembly's stability (${assembly.docs?.stability}) is not package.json's (${packedManifest.stability}): rebuild`);
+  if (problems.length === before) say(`${label}: listed with keywords ${keywords.join(", ")}; stability ${packedManifest.stability}; README and .jsii readme with the TypeScript and Python quickstarts`);
+}
 
 /** Every file under `dir`, recursively. */
 function files(dir) {

@@ -24,7 +24,8 @@ export interface FaultOptions extends FaultRates {
    * Per-route overrides, keyed by API name (`UploadFileJobResources`, `ListJobResources`,
    * `ShowJobResource`, `DeleteJobResource`, `UploadJobResources`, `UploadJarJobResources`,
    * `UploadPythonFileJobResources`, `UpdateJobResourceOwner`, `KeystoneListProjects`,
-   * `KeystoneCreateUserTokenByPassword`) or by HTTP method (`POST`). An override replaces the
+   * `KeystoneCreateUserTokenByPassword`, and the OBS ones: `OBS_API_NAMES`, e.g. `PutObject`,
+   * `UploadPart`) or by HTTP method (`POST`). An override replaces the
    * top-level rates for matching requests (API name wins over method).
    * @default - the top-level rates for every request
    */

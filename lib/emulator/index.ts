@@ -1,6 +1,7 @@
 /**
  * `cdktf-dli-packages/emulator`: dli-local, a local DLI + IAM emulator that checks
- * SDK-HMAC-SHA256 signatures, keeps state and injects faults (design.md §6).
+ * SDK-HMAC-SHA256 signatures, keeps state and injects faults (design.md §6), and serves OBS for
+ * the buckets it is told about (`obsBuckets`, docs/emulator.md "OBS").
  *
  * @example
  * const emulator = await startEmulator({ port: 0 });
@@ -24,3 +25,4 @@ export { StateFileError } from "./dli/persistence";
 export { verifySignature } from "./verify-signature";
 export type { VerifiableRequest, VerifyResult, VerifyOptions } from "./verify-signature";
 export { API_NAMES } from "./routes";
+export { OBS_API_NAMES } from "./obs/routes";

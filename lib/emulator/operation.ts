@@ -32,6 +32,11 @@ export interface OperationContext {
   readonly settings: Settings;
   /** Base URL of this emulator, for links. */
   readonly baseUrl: string;
+  /**
+   * Whether a package URL's object exists: true / false in a bucket dli-local emulates,
+   * undefined for any other URL (obs/package-object.ts).
+   */
+  readonly objectExists: (url: string) => boolean | undefined;
 }
 
 export interface OperationResult {

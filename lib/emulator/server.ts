@@ -27,6 +27,7 @@ import {
 } from "./options";
 import { loadStateFile, saveStateFile } from "./dli/persistence";
 import { RequestLog, RequestLogEntry } from "./request-log";
+import { packageObjectExists } from "./obs/package-object";
 import { ObsRequestInfo, ObsService } from "./obs/service";
 import { ObjectStore } from "./obs/store";
 import { matchRoute } from "./routes";
@@ -325,6 +326,7 @@ class Emulator implements RunningEmulator {
         identity: this.identity,
         settings: this.settings,
         baseUrl: this.url,
+        objectExists: (url) => packageObjectExists(url, this.objects),
       });
       send(res, result.status, result.body, result.headers);
     } catch (error) {

@@ -38,7 +38,7 @@ export function obsEndpointOverride(env: NodeJS.ProcessEnv): URL | undefined {
 function parseEndpoint(text: string, where: string): URL {
   const problem = checkEndpoint(text)[0];
   // User info may hold a password: never echoed.
-  if (problem) throw new ConfigError(`${where}: ${renderValue(text.replace(/^([a-zA-Z][a-zA-Z0-9+.-]*:\/\/)[^/?#]*@/, "$1<user info>@"))} — ${problem.rule}`);
+  if (problem) throw new ConfigError(`${where}: ${renderValue(text.replace(/^([a-zA-Z][a-zA-Z0-9+.-]*:\/\/)[^/?#]+@/, "$1<user info>@"))} — ${problem.rule}`);
   return new URL(text);
 }
 

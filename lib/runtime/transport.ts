@@ -43,6 +43,11 @@ export interface HttpRequest {
   readonly authorize?: (headers: Record<string, string>, now: Date) => Record<string, string>;
   /** Sent as `X-Project-Id` (DLI calls). */
   readonly projectId?: string;
+  /**
+   * Told about this request's retries instead of the transport's listener (the parts of a large
+   * upload report them as a digest, not a line each). @default the transport's listener
+   */
+  readonly onRetry?: RetryListener;
 }
 
 /** A streamed request body of a known length (sent with Content-Length, never buffered whole). */
@@ -226,7 +231,7 @@ export function createTransport(credentials: Credentials, bounds: RetryBounds, o
         }
         retries++;
         if (!throttled) faultRetries++;
-        onRetry?.({
+        (request.onRetry ?? onRetry)?.({
           method: request.method,
           path: bare,
           attempt: faultRetries + 1,

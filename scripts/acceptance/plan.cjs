@@ -26,6 +26,10 @@ const RUN_PREFIX = "dlipkg-acc-";
 const RUN_ID = /^[a-z0-9]{6,20}$/;
 const RUN_ID_RULE = "6 to 20 lower-case letters or digits (the id a run printed at its start)";
 
+/** Where a local run stages its objects: a bucket dli-local serves (and checks package URLs against). */
+const LOCAL_REGION = "cn-north-4";
+const LOCAL_STAGING = `https://dli-acceptance.obs.${LOCAL_REGION}.myhuaweicloud.com/acceptance/`;
+
 /** The variables that make the runtime talk to a real DLI; the local run drops them all. */
 const RUNTIME_VARIABLES = Object.values(contract.RUNTIME_ENV).flat();
 const ENDPOINT_VARIABLES = [...contract.RUNTIME_ENV.dliEndpoint, ...contract.RUNTIME_ENV.iamEndpoint, ...contract.RUNTIME_ENV.obsEndpoint];
@@ -56,7 +60,7 @@ function isLoopbackUrl(text) {
 }
 
 /**
- * The run to make: `{ mode: "local", runId, prefix, env }` or `{ mode: "live", runId, prefix,
+ * The run to make: `{ mode: "local", runId, prefix, region, staging, env }` or `{ mode: "live", runId, prefix,
  * region, projectId?, staging, dliEndpoint, iamEndpoint, credentialSource, env }`. `env` is what
  * the suite (and every terraform and provisioner it starts) runs with. Throws AcceptanceRefusal.
  */
@@ -72,7 +76,7 @@ function planRun(env, runId = newRunId()) {
     }
     const cleaned = { ...env };
     for (const name of RUNTIME_VARIABLES) delete cleaned[name];
-    return { mode, runId, prefix, env: cleaned };
+    return { mode, runId, prefix, region: LOCAL_REGION, staging: LOCAL_STAGING, env: cleaned };
   }
   if (mode !== "live") throw refusal("DLI_ACCEPTANCE", mode, "'live' (against a real DLI project), or unset / 'local' for dli-local");
 
@@ -87,6 +91,8 @@ function planRun(env, runId = newRunId()) {
   } catch (error) {
     throw new AcceptanceRefusal(contract.boundedLine(`credentials: ${error.message} (a live acceptance run signs every request with them)`));
   }
+  // The run writes its OBS objects with OBS's own signature, which takes AK/SK only.
+  if (credentials.kind === "token") throw new AcceptanceRefusal(contract.boundedLine(`credentials: ${credentials.source} alone cannot write OBS objects (OBS signs with AK/SK); a live acceptance run needs HW_ACCESS_KEY and HW_SECRET_KEY (plus HW_SECURITY_TOKEN for temporary credentials)`));
   const staging = env.DLI_ACCEPTANCE_STAGING;
   const stagingProblem = staging === undefined || staging === "" ? { rule: contract.STAGING_RULES.staging } : checkStaging(staging, region)[0];
   if (stagingProblem) throw refusal("DLI_ACCEPTANCE_STAGING", staging, `${stagingProblem.rule}; the run creates its OBS objects below it, under ${prefix}`);
@@ -116,4 +122,4 @@ function describePlan(plan) {
   ].map((line) => contract.boundedLine(line));
 }
 
-module.exports = { planRun, describePlan, runPrefix, newRunId, isLoopbackUrl, AcceptanceRefusal, RUN_PREFIX, RUN_ID_RULE };
+module.exports = { LOCAL_STAGING, planRun, describePlan, runPrefix, newRunId, isLoopbackUrl, AcceptanceRefusal, RUN_PREFIX, RUN_ID_RULE };

@@ -12,8 +12,7 @@
  * - `cleanup <run id>` deletes exactly the groups of that run;
  * - an interrupted live run stops terraform and its provisioners and still cleans up.
  */
-import { readFileSync } from "node:fs";
-import { mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { RunningEmulator, startEmulator } from "../../lib/emulator";
@@ -23,6 +22,8 @@ import { probeTerraform, startCommand, StartedTerraform } from "../lifecycle/sup
 import { recordingTools, ROOT } from "./support/acceptance-run";
 
 const SCRIPT = join(ROOT, "scripts", "acceptance.mjs");
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const cleanup = require("../../scripts/acceptance/cleanup.cjs");
 const STAGING = "https://dli-acceptance.obs.cn-north-4.myhuaweicloud.com/acceptance/";
 const REAL_DLI = "https://dli.cn-north-4.myhuaweicloud.com";
 const CANARY = "CANARY-secret-key-never-printed-4b1d";
@@ -47,6 +48,7 @@ describe("refusals: one line, exit 2, before anything starts", () => {
     ["live without credentials", { DLI_ACCEPTANCE: "live", DLI_ACCEPTANCE_REGION: "cn-north-4", HW_DLI_ENDPOINT: REAL_DLI, DLI_ACCEPTANCE_STAGING: STAGING }, /^acceptance: refused: credentials: no credentials: set HW_ACCESS_KEY and HW_SECRET_KEY/],
     ["live without the staging prefix", { DLI_ACCEPTANCE: "live", DLI_ACCEPTANCE_REGION: "cn-north-4", HW_DLI_ENDPOINT: REAL_DLI, HW_ACCESS_KEY: "AK", HW_SECRET_KEY: CANARY }, /^acceptance: refused: DLI_ACCEPTANCE_STAGING: \(not set\) — an OBS URL prefix/],
     ["live with a staging prefix that is a whole bucket", { DLI_ACCEPTANCE: "live", DLI_ACCEPTANCE_REGION: "cn-north-4", HW_ACCESS_KEY: "AK", HW_SECRET_KEY: "SK", DLI_ACCEPTANCE_STAGING: "https://dli-acceptance.obs.cn-north-4.myhuaweicloud.com/" }, /^acceptance: refused: DLI_ACCEPTANCE_STAGING: .*the prefix is empty/],
+    ["live with an IAM token only (OBS takes AK/SK)", { DLI_ACCEPTANCE: "live", DLI_ACCEPTANCE_REGION: "cn-north-4", HW_AUTH_TOKEN: CANARY, DLI_ACCEPTANCE_STAGING: STAGING }, /^acceptance: refused: credentials: HW_AUTH_TOKEN alone cannot write OBS objects/],
     ["an unknown mode", { DLI_ACCEPTANCE: "staging\u001b[31m" }, /^acceptance: refused: DLI_ACCEPTANCE: "staging\\u001b\[31m" — 'live'/],
   ];
   test.each(cases)("%s", async (_title, extra, expected) => {
@@ -75,7 +77,7 @@ describe("live mode against dli-local on loopback", () => {
   }
 
   beforeAll(async () => {
-    emulator = await startEmulator({ port: 0 });
+    emulator = await startEmulator({ port: 0, obsBuckets: ["dli-acceptance"] });
     const { HW_PROJECT_ID: _resolvedFromIam, ...keysAndEndpoints } = emulator.env;
     liveEnv = (extra = {}) => baseEnv({ ...keysAndEndpoints, DLI_ACCEPTANCE: "live", DLI_ACCEPTANCE_REGION: "cn-north-4", DLI_ACCEPTANCE_STAGING: STAGING, ...extra });
   });
@@ -112,7 +114,8 @@ describe("live mode against dli-local on loopback", () => {
       const recorded = JSON.parse(text);
       expect(recorded).toMatchObject({ format: "dli-acceptance-recording/1", mode: "live", region: "cn-north-4" });
       expect(recorded.exchanges.length).toBeGreaterThan(20);
-      expect(recorded.exchanges[0]).toMatchObject({ service: "iam", method: "GET", path: "/v3/projects", query: "name=cn-north-4" });
+      expect(recorded.exchanges.find((e: { service: string }) => e.service === "iam")).toMatchObject({ method: "GET", path: "/v3/projects", query: "name=cn-north-4" });
+      expect(recorded.exchanges.find((e: { service: string }) => e.service === "obs")).toMatchObject({ method: "PUT", path: "/dli-acceptance/acceptance/dlipkg-acc-<run>-objects/a.csv" });
       expect(text).not.toContain(emulator.env.HW_SECRET_KEY);
       expect(text).not.toContain(emulator.env.HW_ACCESS_KEY);
       expect(text).not.toContain(emulator.env.HW_PROJECT_ID);
@@ -169,7 +172,7 @@ describe("live mode against dli-local on loopback", () => {
     for (const group of ["dlipkg-acc-deadrun01-a", "dlipkg-acc-deadrun01-b", "dlipkg-acc-otherrun1-a", FOREIGN]) await upload(group, "jobs/x.py");
     const result = await acceptance(["cleanup", "deadrun01"], liveEnv()).done;
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/cleanup of run deadrun01 done: 2 group\(s\) deleted/);
+    expect(result.stdout).toMatch(/cleanup of run deadrun01 done: 2 group\(s\) and 0 OBS object\(s\) deleted/);
     expect(groupNames()).toEqual(["dlipkg-acc-otherrun1-a", FOREIGN]);
 
     const badId = await acceptance(["cleanup", "x;rm"], liveEnv()).done;
@@ -197,9 +200,28 @@ describe("live mode against dli-local on loopback", () => {
     expect(result.stdout).toMatch(/acceptance: SIGINT: stopping the run, then cleaning up/);
     expect(result.stdout).toMatch(/cleanup: deleted group dlipkg-acc-[a-z0-9]+-/);
     expect(groupNames()).toEqual([FOREIGN]);
+    expect(await cleanup.objectsOfRun({ env: liveEnv(), staging: STAGING, prefix: "dlipkg-acc-" })).toEqual([]);
+    expect(result.stdout).toMatch(/cleanup: deleted \d+ OBS object\(s\) under /);
     expect(processesRunning("dli-packages.js upload-group")).toEqual([]);
   }, 90_000);
 });
+
+/**
+ * Live recordings a maintainer committed (`npm run test:acceptance -- --record
+ * test/acceptance/recordings/<name>.json` with DLI_ACCEPTANCE=live, docs/acceptance.md): each
+ * replayed against dli-local on every run, so an emulator change that departs from the real
+ * service's answers fails here.
+ */
+const RECORDINGS = join(__dirname, "recordings");
+const committed = existsSync(RECORDINGS) ? readdirSync(RECORDINGS).filter((f) => f.endsWith(".json")).sort() : [];
+if (committed.length === 0) console.log("acceptance: no live recording committed under test/acceptance/recordings/ (docs/acceptance.md: refreshing fidelity)");
+else {
+  test.each(committed)("the committed live recording %s: dli-local answers every recorded request with the same status, error code and shape", async (name) => {
+    const result = await recordingTools.replay(JSON.parse(readFileSync(join(RECORDINGS, name), "utf8")));
+    expect(result.differences).toEqual([]);
+    expect(result.compared).toBeGreaterThan(0);
+  });
+}
 
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");

@@ -9,16 +9,21 @@
  * afterAll and again in scripts/acceptance.mjs (also after an interrupt).
  */
 import { TerraformStack } from "cdktf";
-import { FilePackageGroup, JarPackageGroup, PackageGroupRemoval, ResourceType } from "../../lib";
-import { probeTerraform } from "../lifecycle/support/terraform";
-import { startCommand } from "../lifecycle/support/terraform";
-import { AcceptanceRun, expectApplied, recordingTools, ROOT } from "./support/acceptance-run";
+import { createHash } from "node:crypto";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { FilePackageGroup, JarPackageGroup, PackageGroupDriftCheck, PackageGroupRemoval, PyFilePackageGroup, ResourceType } from "../../lib";
+import { probeProvider, probeTerraform, startCommand } from "../lifecycle/support/terraform";
+import { AcceptanceRun, expectApplied, recordingTools, ROOT } from "./support/acceptance-run";
 
 const terraformProbe = probeTerraform();
 // Printed on purpose: a skipped acceptance run must be visible in CI logs, with its reason.
 if (!terraformProbe.ok) console.warn(`acceptance scenarios skipped: ${terraformProbe.reason}`);
 const describeIfTerraform = terraformProbe.ok ? describe : describe.skip;
+// PackageGroupDriftCheck's data source needs hashicorp/external, which terraform init must install.
+const externalProbe = terraformProbe.ok ? probeProvider("external") : terraformProbe;
+if (!externalProbe.ok) console.warn(`acceptance: the plan-time drift check scenario skipped: ${externalProbe.reason}`);
 
 const resourceType = ResourceType.TERRAFORM_DATA;
 const BUNDLE = join(ROOT, "dist", "runtime", "dli-packages.js");
@@ -46,11 +51,68 @@ describeIfTerraform("acceptance: a user's stack from create to destroy", () => {
     return result;
   }
 
+  const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
+  let localDir = "";
+
   beforeAll(async () => {
     run = await AcceptanceRun.start();
+    // The objects the groups' paths name, under the run's prefix (DLI checks that they exist).
+    await run.putObjects(["a.csv", "b.py", "c.json", "udf-1.jar", "udf-2.jar"]);
+    localDir = mkdtempSync(join(tmpdir(), "dli-acc-files-"));
   });
   afterAll(async () => {
     await run?.close();
+    if (localDir) rmSync(localDir, { recursive: true, force: true });
+  });
+
+  describe("local files (files + staging) and staging gc", () => {
+    let filesDir = "";
+    const job = () => join(localDir, "job.py");
+    const filesStack = () =>
+      run.synth({
+        files: (s) =>
+          new PyFilePackageGroup(s, "jobs", { group: run.name("jobs"), region: run.region, paths: [run.obsPath("b.py")], files: [job()], staging: run.filesStaging(), resourceType }),
+      }).files;
+    const stagedKey = (content: string) => `${run.plan.prefix}staging/${sha256(content)}/job.py`;
+
+    test("create: the local file is staged under its SHA-256 below the run's prefix, the group READY", async () => {
+      writeFileSync(job(), "print('v1')\n");
+      filesDir = filesStack();
+      expectApplied(await run.terraform(filesDir, ["init", "-input=false"]));
+      const { calls } = await run.callsDuring(async () => expectApplied(await run.terraform(filesDir, ["apply", "-auto-approve", "-input=false"])));
+      expect(calls.filter((c) => c.startsWith("PUT "))).toEqual([expect.stringContaining(`/${sha256("print('v1')\n")}/job.py`)]);
+      expect(await run.packages(run.name("jobs"))).toEqual(ready("b.py", "job.py"));
+      expect(await run.objects()).toContain(stagedKey("print('v1')\n"));
+    });
+
+    test("a changed file: only it is uploaded, to a new object; the old object stays", async () => {
+      writeFileSync(job(), "print('v2')\n");
+      filesDir = filesStack();
+      const { calls } = await run.callsDuring(async () => expectApplied(await run.terraform(filesDir, ["apply", "-auto-approve", "-input=false"])));
+      expect(calls.filter((c) => c.startsWith("PUT "))).toEqual([expect.stringContaining(`/${sha256("print('v2')\n")}/job.py`)]);
+      expect(await run.packages(run.name("jobs"))).toEqual(ready("b.py", "job.py"));
+      expect(await run.objects()).toEqual(expect.arrayContaining([stagedKey("print('v1')\n"), stagedKey("print('v2')\n")]));
+    });
+
+    test("staging gc lists the superseded object (dry run), --yes deletes it and keeps the declared one", async () => {
+      stackDir = filesDir;
+      const dry = await cli("staging", "gc", filesDir, "--staging", run.filesStaging(), "--older-than", "0s");
+      expect(dry.code).toBe(0);
+      expect(dry.stdout).toContain(`orphan ${run.plan.staging}${stagedKey("print('v1')\n")}`);
+      expect(dry.stdout).not.toContain(stagedKey("print('v2')\n"));
+      expect(await run.objects()).toContain(stagedKey("print('v1')\n"));
+      const removed = await cli("staging", "gc", filesDir, "--staging", run.filesStaging(), "--older-than", "0s", "--yes");
+      expect(removed.code).toBe(0);
+      const left = await run.objects();
+      expect(left).not.toContain(stagedKey("print('v1')\n"));
+      expect(left).toContain(stagedKey("print('v2')\n"));
+    });
+
+    test("destroy: the group is deleted; the staged object stays (objects are shared by content)", async () => {
+      expectApplied(await run.terraform(filesDir, ["destroy", "-auto-approve", "-input=false"]));
+      expect(await run.packages(run.name("jobs"))).toBeUndefined();
+      expect(await run.objects()).toContain(stagedKey("print('v2')\n"));
+    });
   });
 
   test("create: each group holds exactly the declared packages, READY", async () => {
@@ -150,6 +212,29 @@ describeIfTerraform("acceptance: a user's stack from create to destroy", () => {
     expect(removed.code).toBe(0);
     expect(await run.packages(run.name("udfs"))).toBeUndefined();
     expect((await cli("diff", stackDir, "--orphans", "--prefix", run.plan.prefix)).code).toBe(0);
+  });
+
+  (externalProbe.ok ? test : test.skip)("plan-time drift check: a package deleted in the console is a warning of terraform plan naming the group and the repair", async () => {
+    const dir = run.synth({
+      drift: (s) => {
+        new FilePackageGroup(s, "checked", { group: run.name("checked"), region: run.region, paths: [run.obsPath("a.csv"), run.obsPath("b.py")], resourceType });
+        new PackageGroupDriftCheck(s, "drift");
+      },
+    }).drift;
+    expectApplied(await run.terraform(dir, ["init", "-input=false"]));
+    expectApplied(await run.terraform(dir, ["apply", "-auto-approve", "-input=false"]));
+    const clean = await run.terraform(dir, ["plan", "-input=false", "-detailed-exitcode"]);
+    expect(clean.code).toBe(0);
+    expect(clean.output).not.toMatch(/assertion failed/i);
+
+    await run.deletePackage("b.py", run.name("checked"));
+    const drifted = await run.terraform(dir, ["plan", "-input=false", "-detailed-exitcode"]);
+    expect(drifted.code).toBe(0); // a warning, never an error, and no change planned
+    expect(drifted.output).toMatch(/Warning: Check block assertion failed/);
+    expect(drifted.output).toContain(run.name("checked"));
+    expect(drifted.output).toContain("b.py");
+    expect(drifted.output).toMatch(/terraform apply -replace=/);
+    expectApplied(await run.terraform(dir, ["destroy", "-auto-approve", "-input=false"]));
   });
 
   test("destroy: no group of the run is left", async () => {

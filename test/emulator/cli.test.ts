@@ -150,3 +150,23 @@ const built = join(root, "dist", "lib", "emulator", "cli.js");
 (existsSync(built) ? test : test.skip)("the built bin (dist/lib/emulator/cli.js) keeps its shebang", () => {
   expect(readFileSync(built, "utf8").startsWith("#!/usr/bin/env node\n")).toBe(true);
 });
+
+test("--obs-bucket serves the bucket at HW_OBS_ENDPOINT, objects kept in --obs-dir across a restart; a bad bucket name → exit 2 naming it", async () => {
+  const { obsSend } = await import("./obs/obs-client");
+  const obsDir = join(dir, "obs");
+  const first = await startCli(["--obs-bucket", "dli-test", "--obs-bucket", "second-bucket", "--obs-dir", obsDir, "--quiet"]);
+  expect((await obsSend(remote(first.env), { method: "PUT", bucket: "second-bucket", key: "k/a.jar", body: "jar bytes" })).status).toBe(200);
+  expect((await obsSend(remote(first.env), { method: "GET", bucket: "not-served", key: "x" })).status).toBe(404);
+  first.child.kill("SIGTERM");
+  await first.exited();
+  const second = await startCli(["--obs-bucket", "second-bucket", "--obs-dir", obsDir, "--quiet"]);
+  const got = await obsSend(remote(second.env), { method: "GET", bucket: "second-bucket", key: "k/a.jar" });
+  expect([got.status, got.text]).toEqual([200, "jar bytes"]);
+  second.child.kill("SIGTERM");
+  await second.exited();
+
+  const bad = spawnSync(process.execPath, [cli, "--obs-bucket", "Bad_Bucket"], { encoding: "utf8", timeout: 10_000 });
+  expect(bad.status).toBe(2);
+  expect(bad.stderr).toMatch(/obsBuckets: "Bad_Bucket" — an OBS bucket name/);
+  expect(bad.stdout).toBe("");
+});

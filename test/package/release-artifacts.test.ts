@@ -40,6 +40,10 @@ test("the npm tarball is laid out for publib, holds the docs, and npm publish --
   expect(readFileSync(join(work, "out", "releasetag.txt"), "utf8")).toBe(`v${VERSION}\n`);
   expect(readFileSync(join(work, "out", "changelog.md"), "utf8")).toMatch(new RegExp(`^## \\[${VERSION.replace(/\./g, "\\.")}\\]`));
   expect(result.stdout).toContain(`npm publish --dry-run: cdktf-dli-packages@${VERSION} would be published`);
+  // What npm search and Construct Hub read, of both packages.
+  for (const [name, core] of [["cdktf-dli-packages", "cdktf"], ["cdktn-dli-packages", "cdktn"]]) {
+    expect(result.stdout).toMatch(new RegExp(`${name}-${VERSION.replace(/\./g, "\\.")}\\.tgz: listed with keywords ${core}, .*constructs.*huaweicloud.*dli.*; stability experimental; README and \\.jsii readme with the TypeScript and Python quickstarts`));
+  }
 }, 120_000);
 
 test("in GitHub Actions, a repository.url naming another repository fails (npm provenance would refuse it)", () => {

@@ -8,6 +8,7 @@ import { parseDuration, stagingInventory } from "../../lib/runtime/obs/staging-i
 import { DEFAULT_STAGING_SETTINGS, partBytesFor, stagingSettingsFromEnvironment } from "../../lib/runtime/obs/staging-settings";
 import { createUploadMeter, formatBytes } from "../../lib/runtime/obs/upload-progress";
 import { obsEndpointOverride } from "../../lib/runtime/endpoints";
+import { createRetryDigest } from "../../lib/runtime/obs/retry-digest";
 
 const SHA = "a".repeat(64);
 
@@ -120,5 +121,27 @@ describe("upload progress", () => {
     expect(lines).toEqual(["staging big.jar: 50.0 MiB of 100.0 MiB (50%), 10.0 MiB/s, about 5s left"]);
     expect(formatBytes(512)).toBe("512 B");
     expect(formatBytes(3 * 2 ** 30)).toBe("3.0 GiB");
+  });
+});
+
+describe("retry digest", () => {
+  test("the first retry is said at once, later ones at most once per interval, the total on demand", () => {
+    const lines: string[] = [];
+    let clock = 0;
+    const digest = createRetryDigest({ step: (l) => lines.push(l) }, () => clock, 5_000);
+    const event = (cause: string, throttled = false) => digest.listener({ method: "PUT", path: "/b/k", attempt: 2, delayMs: 10, cause, throttled, pacingMs: throttled ? 500 : 0 });
+    event("HTTP 503");
+    for (let i = 0; i < 100; i++) {
+      clock += 10;
+      event(i % 2 ? "ECONNRESET" : "HTTP 429", i % 2 === 0);
+    }
+    clock = 5_000;
+    event("HTTP 503");
+    expect(lines).toEqual([
+      "OBS: 1 attempt retried (HTTP 503 ×1), retrying (429s are waited out; faults retried within DLI_PACKAGES_MAX_ATTEMPTS per call)",
+      "OBS: 101 attempts retried (HTTP 429 (throttled) ×50, ECONNRESET ×50, HTTP 503 ×1), retrying (429s are waited out; faults retried within DLI_PACKAGES_MAX_ATTEMPTS per call)",
+    ]);
+    expect(digest.takeTotal()).toBe("102 attempts retried (HTTP 429 (throttled) ×50, ECONNRESET ×50, HTTP 503 ×2)");
+    expect(digest.takeTotal()).toBeUndefined();
   });
 });

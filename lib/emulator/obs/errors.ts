@@ -39,6 +39,7 @@ export const obsErrors = {
   invalidPartOrder: () => error(400, "InvalidPartOrder", "The list of parts was not in ascending order. Parts must be ordered by part number."),
   entityTooSmall: () => error(400, "EntityTooSmall", "Your proposed upload is smaller than the minimum allowed object size."),
   entityTooLarge: () => error(400, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed object size."),
+  keyTooLong: () => error(400, "KeyTooLongError", "Your key is too long."),
   malformedXml: () => error(400, "MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema."),
   missingContentLength: () => error(411, "MissingContentLength", "You must provide the Content-Length HTTP header."),
   methodNotAllowed: () => error(405, "MethodNotAllowed", "The specified method is not allowed against this resource."),

@@ -29,7 +29,7 @@ export const listObjects: ObsOperation = ({ target, store, domainId, region }) =
         ["Name", target.bucket],
         ["Prefix", prefix],
         ["Marker", marker],
-        truncated ? ["NextMarker", listed[listed.length - 1].key] : undefined,
+        truncated && listed.length > 0 ? ["NextMarker", listed[listed.length - 1].key] : undefined,
         ["MaxKeys", maxKeys],
         ["IsTruncated", truncated],
         ...listed.map(

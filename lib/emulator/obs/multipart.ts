@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { obsErrors } from "./errors";
-import { declaredMd5, DEFAULT_CONTENT_TYPE, receiveBody, refuseUnemulatedHeaders } from "./objects";
+import { declaredMd5, DEFAULT_CONTENT_TYPE, receiveBody, refuseLongKey, refuseUnemulatedHeaders } from "./objects";
 import { MAX_PUT_BYTES, MIN_PART_BYTES, ObsContext, ObsOperation } from "./operation";
 import { metadataOf } from "./request";
 import { compareKeys, StoredPart, StoredUpload, UploadGoneError } from "./store";
@@ -33,6 +33,7 @@ function maxParam(value: string | undefined, name: string): number {
 
 export const initiateMultipartUpload: ObsOperation = ({ req, target, store, now, caller, domainId }) => {
   refuseUnemulatedHeaders(req);
+  refuseLongKey(target.key);
   const upload = store.initiate({
     bucket: target.bucket,
     key: target.key,
@@ -57,11 +58,14 @@ export const uploadPart: ObsOperation = async (context) => {
   const upload = namedUpload(context);
   declaredMd5(req); // a malformed Content-MD5 is refused before the body is read
   const received = await receiveBody(req, store, MAX_PUT_BYTES);
-  if (store.upload(upload.uploadId) !== upload) {
+  let part: StoredPart;
+  try {
+    part = store.putPart(upload, partNumber, received, now);
+  } catch (failure) {
     await store.discard(received);
-    throw obsErrors.noSuchUpload();
+    if (failure instanceof UploadGoneError) throw obsErrors.noSuchUpload();
+    throw failure;
   }
-  const part = store.putPart(upload, partNumber, received, now);
   return { status: 200, headers: { ETag: `"${part.etag}"` } };
 };
 

@@ -51,8 +51,16 @@ export async function receiveBody(req: IncomingMessage, store: ObjectStore, maxB
   return received;
 }
 
+/** Object names are 1 to 1024 bytes of UTF-8 (obs_04_0080, "Object name"); longer → 400 KeyTooLongError. */
+export const MAX_KEY_BYTES = 1024;
+
+export function refuseLongKey(key: string): void {
+  if (Buffer.byteLength(key, "utf8") > MAX_KEY_BYTES) throw obsErrors.keyTooLong();
+}
+
 export const putObject: ObsOperation = async ({ req, target, store, now }) => {
   refuseUnemulatedHeaders(req);
+  refuseLongKey(target.key);
   const received = await receiveBody(req, store, MAX_PUT_BYTES);
   const object = store.putObject(target.bucket, target.key, received, {
     etag: received.md5.toString("hex"),

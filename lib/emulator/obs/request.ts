@@ -61,11 +61,11 @@ export function hasParam(target: ObsTarget, name: string): boolean {
   return Object.prototype.hasOwnProperty.call(target.query, name);
 }
 
-/** `x-obs-meta-*` headers of a request, names in lower case. */
+/** `x-obs-meta-*` headers of a request, names in lower case; a header sent twice is one value joined with ',' (as signed). */
 export function metadataOf(req: IncomingMessage): Record<string, string> {
   const metadata: Record<string, string> = {};
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (name.startsWith("x-obs-meta-") && value !== undefined) metadata[name] = Array.isArray(value) ? value.join(",") : value;
+  for (const [name, values] of Object.entries(req.headersDistinct)) {
+    if (name.startsWith("x-obs-meta-") && values !== undefined) metadata[name] = values.join(",");
   }
   return metadata;
 }

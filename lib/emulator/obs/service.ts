@@ -74,7 +74,8 @@ export class ObsService {
       }
       const now = this.deps.now();
       const caller: ObsCaller = authenticateObs(
-        { method, bucket: target.bucket, key: target.key, query: target.query, headers: req.headers as Record<string, string | string[]> },
+        // headersDistinct: a header sent twice is two values, joined with ',' as OBS signs them (req.headers would join with ', ').
+        { method, bucket: target.bucket, key: target.key, query: target.query, headers: req.headersDistinct as Record<string, string[]> },
         this.deps.identity,
         now,
         this.deps.maxClockSkewMs(),

@@ -12,6 +12,7 @@ import { credentialsFromEnvironment, OBS_NEEDS_AKSK } from "../credentials";
 import { obsEndpointOverride } from "../endpoints";
 import { ConfigError } from "../errors";
 import { ObsClient } from "../obs/obs-client";
+import { createRetryDigest } from "../obs/retry-digest";
 import { closePrepared, prepareStagedFiles, stageFiles } from "../obs/stage-files";
 import { stagingSettingsFromEnvironment } from "../obs/staging-settings";
 import { openSession, Session } from "../session";
@@ -28,10 +29,18 @@ DLI_PACKAGES_WAIT_TIMEOUT_SECONDS), then deletes any package of the group the sp
 declare, so the group is exactly the spec, and reads the group back: it exits 0 only when that
 read shows exactly the spec, all READY (another writer on the same group makes it exit 1).
 
+Local files (the spec's files, DLI_PACKAGES_FILES by hand) are staged into OBS first, from the
+working directory (the stack directory): each checked against its recorded size and SHA-256
+(not a symbolic link), one HEAD, and only when the object is absent or different: one PUT with
+Content-MD5 up to DLI_PACKAGES_MULTIPART_THRESHOLD_BYTES (64 MiB), else a multipart upload
+(DLI_PACKAGES_PART_BYTES, DLI_PACKAGES_PART_CONCURRENCY; an interrupted one is resumed), then
+read back.
+
 Credentials: HW_ACCESS_KEY + HW_SECRET_KEY (+ HW_SECURITY_TOKEN), or HUAWEICLOUD_SDK_AK +
-HUAWEICLOUD_SDK_SK (+ HUAWEICLOUD_SDK_SECURITY_TOKEN), or HW_AUTH_TOKEN.
-Endpoints: HW_DLI_ENDPOINT, HW_IAM_ENDPOINT override the defaults (https, or http on loopback;
-no user info, path, query or fragment). Project: HW_PROJECT_ID (32 lower-case hex characters).
+HUAWEICLOUD_SDK_SK (+ HUAWEICLOUD_SDK_SECURITY_TOKEN), or HW_AUTH_TOKEN (not with files: OBS
+needs AK/SK).
+Endpoints: HW_DLI_ENDPOINT, HW_IAM_ENDPOINT, HW_OBS_ENDPOINT override the defaults (https, or
+http on loopback; no user info, path, query or fragment). Project: HW_PROJECT_ID (32 lower-case hex characters).
 Every value is checked before any request; a bad one exits 2. The spec must fit in one
 environment string of at most ${MAX_ENVIRONMENT_STRING_BYTES} bytes (128 KiB, Linux
 MAX_ARG_STRLEN): Terraform cannot pass a larger one to the provisioner.
@@ -55,8 +64,9 @@ export async function uploadGroup(env: NodeJS.ProcessEnv, progress?: Progress, c
   const prepared = await prepareStagedFiles(spec.files, cwd, settings, override);
   try {
     await convergeGroupToSpec(spec, env, log, async (session) => {
-      const client = new ObsClient(session.transport, session.credentials);
-      await stageFiles(prepared, client, settings, log);
+      const retries = createRetryDigest(log);
+      const client = new ObsClient(session.transport, session.credentials, retries.listener);
+      await stageFiles(prepared, client, settings, log, retries);
       return () => client.requestCount;
     });
   } finally {

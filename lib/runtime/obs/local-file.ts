@@ -5,7 +5,7 @@
  * reader.
  */
 import { createHash, Hash } from "node:crypto";
-import { constants, createReadStream, promises as fs } from "node:fs";
+import { constants, promises as fs, read } from "node:fs";
 import { resolve } from "node:path";
 import { Readable } from "node:stream";
 import { renderValue } from "../../contract/bounded-text";
@@ -88,12 +88,39 @@ export async function hashWholeFile(file: LocalFile): Promise<{ sha256: string; 
 
 /** Bytes [start, start+length) as a request body, read from disk again for every attempt. */
 export function rangeBody(file: LocalFile, start: number, length: number): RequestBody {
-  return {
-    length,
-    open: () =>
-      length === 0
-        ? Readable.from([])
-        : // `fd` given: the path is ignored; positioned reads, so parts of one file stream at once.
-          createReadStream("", { fd: file.handle.fd, start, end: start + length - 1, autoClose: false, emitClose: false, highWaterMark: CHUNK_BYTES }),
-  };
+  return { length, open: () => new FileRangeStream(file, start, start + length) };
+}
+
+/**
+ * A byte range of an open file as a stream, by positioned reads (parts of one file stream at
+ * once). Not `fs.createReadStream({ fd })`: destroying that closes the descriptor, which every
+ * other part and the next attempt still read from; destroying this one leaves it open.
+ */
+class FileRangeStream extends Readable {
+  private position: number;
+
+  constructor(
+    private readonly file: LocalFile,
+    start: number,
+    private readonly end: number,
+  ) {
+    super({ highWaterMark: CHUNK_BYTES });
+    this.position = start;
+  }
+
+  override _read(): void {
+    const length = Math.min(CHUNK_BYTES, this.end - this.position);
+    if (length <= 0) {
+      this.push(null);
+      return;
+    }
+    const buffer = Buffer.allocUnsafe(length);
+    read(this.file.handle.fd, buffer, 0, length, this.position, (error, bytesRead) => {
+      if (this.destroyed) return;
+      if (error) return void this.destroy(error);
+      if (bytesRead === 0) return void this.destroy(new Error(`${this.file.entry.source} shrank while it was sent`));
+      this.position += bytesRead;
+      this.push(bytesRead === length ? buffer : buffer.subarray(0, bytesRead));
+    });
+  }
 }

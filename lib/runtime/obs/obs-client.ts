@@ -9,7 +9,7 @@ import { SHA256_METADATA_HEADER } from "../../contract/staging";
 import { Credentials } from "../credentials";
 import { ApiError, ResponseShapeError } from "../errors";
 import { rfc3986Encode } from "../signer";
-import { HttpRequest, HttpResponse, RequestBody, Transport } from "../transport";
+import { HttpRequest, HttpResponse, RequestBody, RetryListener, Transport } from "../transport";
 import { obsBucketPath, obsObjectPath, ObsBucketAddress } from "./obs-address";
 import { xmlBlocks, xmlEscape, xmlText } from "./obs-xml";
 
@@ -65,9 +65,14 @@ export class ObsClient {
   /** OBS calls sent (attempts included), for the summary. */
   requestCount = 0;
 
+  /**
+   * @param onRetry told about every retried OBS call instead of the transport's listener.
+   * @default the transport's listener (one line per retry)
+   */
   constructor(
     private readonly transport: Transport,
     private readonly credentials: Credentials,
+    private readonly onRetry?: RetryListener,
   ) {}
 
   /** The object's size and recorded SHA-256, or undefined when there is no such object (404). */
@@ -205,6 +210,7 @@ export class ObsClient {
       rawQuery: query,
       headers: call.headers,
       body: call.body,
+      onRetry: this.onRetry,
       authorize: (headers, now) =>
         this.credentials.authorizeObs({ method: call.method, bucket: call.address.bucket, key: call.key, query: call.subResources, headers }, now),
     });
@@ -235,6 +241,8 @@ export function obsHint(status: number, code: string | undefined): string {
   if (code === "InvalidAccessKeyId" || code === "SignatureDoesNotMatch" || code === "RequestTimeTooSkewed" || status === 401) {
     return "check the AK/SK (HW_ACCESS_KEY/HW_SECRET_KEY, HW_SECURITY_TOKEN for temporary ones) and the machine's clock";
   }
+  // A HEAD answer has no body: a 403 without a code may be either.
+  if (status === 403 && code === undefined) return "check the AK/SK and the machine's clock, or the credentials lack OBS permissions on the staging bucket";
   if (status === 403) return "the credentials lack OBS permissions on the staging bucket (PutObject, GetObject, ListBucket, ListMultipartUploads…)";
   if (status === 429 || status >= 500) return "OBS kept failing within the retry bounds (DLI_PACKAGES_MAX_ATTEMPTS, DLI_PACKAGES_RETRY_TOTAL_MS); re-run later";
   return "";

@@ -18,6 +18,7 @@ import { multipartUpload } from "./multipart-upload";
 import { obsBucketAddress, ObsBucketAddress } from "./obs-address";
 import { ObsClient } from "./obs-client";
 import { StagingSettings } from "./staging-settings";
+import { RetryDigest } from "./retry-digest";
 import { createUploadMeter, formatBytes } from "./upload-progress";
 import { createHash } from "node:crypto";
 
@@ -78,7 +79,7 @@ export async function closePrepared(prepared: readonly PreparedFile[]): Promise<
 }
 
 /** HEAD each object; upload the absent or different ones; read each upload back. */
-export async function stageFiles(prepared: readonly PreparedFile[], client: ObsClient, settings: StagingSettings, log: Progress): Promise<StagingSummary> {
+export async function stageFiles(prepared: readonly PreparedFile[], client: ObsClient, settings: StagingSettings, log: Progress, retries?: RetryDigest): Promise<StagingSummary> {
   let present = 0;
   let uploaded = 0;
   for (const item of prepared) {
@@ -106,7 +107,8 @@ export async function stageFiles(prepared: readonly PreparedFile[], client: ObsC
       );
     }
     const seconds = Math.max(0.001, (Date.now() - started) / 1000);
-    log.step(`staging ${name}: ${formatBytes(file.size)} uploaded in ${seconds.toFixed(1)}s (${formatBytes(file.size / seconds)}/s), read back: same size and SHA-256`);
+    const retried = retries?.takeTotal();
+    log.step(`staging ${name}: ${formatBytes(file.size)} uploaded in ${seconds.toFixed(1)}s (${formatBytes(file.size / seconds)}/s), read back: same size and SHA-256${retried ? `; ${retried}` : ""}`);
     uploaded++;
   }
   return { present, uploaded };

@@ -9,11 +9,20 @@
  * DLI_ACCEPTANCE_EXCHANGES); run by plain jest, the suite plans a local run itself.
  */
 import { TerraformStack } from "cdktf";
+import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { Readable } from "node:stream";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startEmulator, RunningEmulator } from "../../../lib/emulator";
+import { obsObjectLocation } from "../../../lib/contract";
+import { credentialsFromEnvironment } from "../../../lib/runtime/credentials";
+import { obsEndpointOverride } from "../../../lib/runtime/endpoints";
+import { ObsClient } from "../../../lib/runtime/obs/obs-client";
+import { obsBucketAddress } from "../../../lib/runtime/obs/obs-address";
 import { silentProgress } from "../../../lib/runtime/progress";
+import { retryBoundsFromEnvironment } from "../../../lib/runtime/retry-policy";
+import { createTransport } from "../../../lib/runtime/transport";
 import { openSession } from "../../../lib/runtime/session";
 import { synthApp } from "../../lifecycle/support/stacks";
 import { startTerraform, StartedTerraform, terraform, TerraformRun } from "../../lifecycle/support/terraform";
@@ -67,8 +76,9 @@ export class AcceptanceRun {
     // The suite's own requests (reading what is live, the console's changes) are recorded too.
     recorder.install(exchangesFile);
     if (planned.mode === "live") return new AcceptanceRun(planned, planned.region!, exchangesFile, undefined);
-    const emulator = await startEmulator({ port: 0 });
-    return new AcceptanceRun(planned, emulator.env.HW_REGION_NAME, exchangesFile, emulator);
+    // dli-local serves the staging bucket and checks package URLs in it against its objects, as DLI does.
+    const emulator = await startEmulator({ port: 0, region: planned.region, obsBuckets: [obsObjectLocation(planned.staging!)!.bucket] });
+    return new AcceptanceRun(planned, planned.region!, exchangesFile, emulator);
   }
 
   get live(): boolean {
@@ -80,19 +90,45 @@ export class AcceptanceRun {
     return `${this.plan.prefix}${name}`;
   }
 
-  /**
-   * An OBS object URL for `key` under the run: in the live staging prefix (the object must
-   * exist there), or in an example bucket for dli-local (which takes any object URL).
-   */
+  /** The URL of object `key` of the run (`<staging><run prefix>objects/<key>`); {@link putObjects} creates it. */
   obsPath(key: string): string {
-    const base = this.live ? this.plan.staging! : `https://dli-acceptance.obs.${this.region}.myhuaweicloud.com/`;
-    return `${base}${this.plan.prefix}objects/${key}`;
+    return `${this.plan.staging}${this.plan.prefix}objects/${key}`;
+  }
+
+  /** The `staging` prop of the run's groups with local files: `<staging><run prefix>staging/`. */
+  filesStaging(): string {
+    return `${this.plan.staging}${this.plan.prefix}staging/`;
+  }
+
+  /** Puts one small object per key at {@link obsPath}, with OBS's own API (the runtime's client). */
+  async putObjects(keys: string[]): Promise<void> {
+    const env = this.env();
+    const credentials = credentialsFromEnvironment(env);
+    const transport = createTransport(credentials, retryBoundsFromEnvironment(env));
+    try {
+      const client = new ObsClient(transport, credentials);
+      for (const key of keys) {
+        const location = obsObjectLocation(this.obsPath(key))!;
+        const address = obsBucketAddress(location.bucket, location.region, location.domain, obsEndpointOverride(env));
+        const bytes = Buffer.from(`acceptance fixture ${key}\n`);
+        const body = { length: bytes.length, open: () => Readable.from([bytes]) };
+        await client.putObject(address, location.key, body, createHash("md5").update(bytes).digest("base64"), createHash("sha256").update(bytes).digest("hex"));
+      }
+    } finally {
+      await transport.close();
+    }
+  }
+
+  /** Keys of the run's objects below the staging prefix, sorted. */
+  objects(): Promise<string[]> {
+    return cleanup.objectsOfRun({ env: this.env(), staging: this.plan.staging, prefix: this.plan.prefix });
   }
 
   /** The environment of terraform, its provisioners and the CLI. */
   env(): Record<string, string> {
     const base: Record<string, string> = { ...this.plan.env, DLI_ACCEPTANCE_EXCHANGES: this.exchangesFile };
-    base.NODE_OPTIONS = `${base.NODE_OPTIONS ? `${base.NODE_OPTIONS} ` : ""}--require ${RECORDER}`;
+    // Quoted: NODE_OPTIONS splits on spaces, and a clone's path may hold some.
+    base.NODE_OPTIONS = `${base.NODE_OPTIONS ? `${base.NODE_OPTIONS} ` : ""}--require ${JSON.stringify(RECORDER)}`;
     if (this.emulator) Object.assign(base, this.emulator.env, { DLI_PACKAGES_MAX_ATTEMPTS: "2", DLI_PACKAGES_RETRY_BASE_MS: "20" });
     return base;
   }
@@ -175,7 +211,11 @@ export class AcceptanceRun {
   /** Deletes every group of the run that is left (live: also after a failure), then stops dli-local. */
   async close(): Promise<void> {
     try {
-      if (this.live) await cleanup.cleanupRun({ env: this.env(), region: this.region, prefix: this.plan.prefix, say: (line: string) => console.log(line) });
+      if (this.live) {
+        const say = (line: string) => console.log(line);
+        await cleanup.cleanupRun({ env: this.env(), region: this.region, prefix: this.plan.prefix, say });
+        await cleanup.cleanupObjects({ env: this.env(), staging: this.plan.staging, prefix: this.plan.prefix, say });
+      }
     } finally {
       await this.emulator?.close();
       rmSync(this.outdir, { recursive: true, force: true });

@@ -36,7 +36,7 @@ export function probeNullProvider(): Probe {
 const probed = new Map<string, Probe>();
 
 /** Can `terraform init` install hashicorp/<name> here? Tried for real in a scratch directory, once per process. */
-export function probeProvider(name: "null" | "external"): Probe {
+export function probeProvider(name: string): Probe {
   const known = probed.get(name);
   if (known) return known;
   const dir = mkdtempSync(join(tmpdir(), `dli-${name}-probe-`));
