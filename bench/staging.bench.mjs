@@ -96,7 +96,7 @@ try {
   console.log(`(a) staging ${mb} MB into dli-local (median of ${RUNS}): upload-group ${(median(staged) / 1000).toFixed(2)} s (${(mb / (median(staged) / 1000)).toFixed(0)} MB/s), plain node:http PUT ${(median(plain) / 1000).toFixed(2)} s (${(mb / (median(plain) / 1000)).toFixed(0)} MB/s): ratio ${ratio.toFixed(2)}× (target ≤ 1.2×)`);
   console.log(
     `    of which: the parts, first sent to last stored, ${(median(partsWindow) / 1000).toFixed(2)} s vs the plain PUT request ${(median(plainServer) / 1000).toFixed(2)} s (ratio ${(median(partsWindow) / median(plainServer)).toFixed(2)}×); ` +
-      `Complete ${(median(completeMs) / 1000).toFixed(2)} s (dli-local copies the parts into one file)`,
+      `Complete ${(median(completeMs) / 1000).toFixed(2)} s (dli-local keeps the parts as the object's data: no copy)`,
   );
   const peak = Math.max(...peaks);
   console.log(`(b) upload-group peak RSS for the ${mb} MB file: ${(peak / 1e6).toFixed(1)} MB (max of ${RUNS}; target < 150 MB)`);

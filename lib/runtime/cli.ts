@@ -81,7 +81,7 @@ const COMMANDS: Record<string, Run> = {
     const args = parse(argv, { staging: { type: "string" }, yes: { type: "boolean" }, "older-than": { type: "string" } }, STAGING_GC_HELP, true);
     if (args.help) return help(STAGING_GC_HELP);
     const [sub, ...dirs] = args.positionals;
-    if (sub !== "gc") throw new ConfigError(`staging: unknown subcommand ${renderValue(sub ?? "")}; the one subcommand is gc`, STAGING_GC_HELP);
+    if (sub !== "gc") throw new ConfigError(`unknown subcommand ${renderValue(sub ?? "")}; the one subcommand is gc`, STAGING_GC_HELP);
     return stagingGc(env, dirs, { staging: args.staging as string | undefined, yes: args.yes as boolean | undefined, olderThan: args["older-than"] as string | undefined });
   },
   check: async (argv, env) => {

@@ -30,9 +30,9 @@ beforeAll(async () => {
 afterAll(() => emulator.close());
 
 /** A synthesized stack directory declaring one group with these staged files. */
-function synthesizedStack(files: readonly StagedFile[], group: string): string {
+function synthesizedStack(files: readonly StagedFile[], group: string, overrides: Partial<PackageGroupSpec> = {}): string {
   const dir = mkdtempSync(join(tmpdir(), "dli-gc-stack-"));
-  const spec: PackageGroupSpec = { schemaVersion: "1", kind: "jar", group, paths: files.map((f) => f.objectUrl), region: "cn-north-4", waitTimeoutSeconds: 30, removalPolicy: "destroy", files: [...files] };
+  const spec: PackageGroupSpec = { schemaVersion: "1", kind: "jar", group, paths: files.map((f) => f.objectUrl), region: "cn-north-4", waitTimeoutSeconds: 30, removalPolicy: "destroy", files: [...files], ...overrides };
   writeFileSync(join(dir, "cdk.tf.json"), JSON.stringify({ resource: { terraform_data: { [`${group}_content`]: { triggers_replace: specToTriggers(spec) } } } }));
   return dir;
 }
@@ -102,6 +102,20 @@ test("--older-than 0s also lists the recent orphan", async () => {
   expect(result.stdout).toContain(`orphan ${oldOrphan.objectUrl} 200 B`);
   expect(result.stdout).not.toContain(declared.objectUrl);
   expect(result.stdout).toMatch(/^2 orphaned objects \(500 B\)/m);
+});
+
+test("a stack whose project id is a Terraform reference still declares its objects; a path that is one is refused", async () => {
+  const referencing = synthesizedStack([oldOrphan], "referencing", { projectId: "${var.project_id}" });
+  const result = await runCli(["staging", "gc", declaringStack, referencing, "--staging", STAGING, "--older-than", "0s"], emulator.env);
+  expect(result.code).toBe(0);
+  expect(result.stdout).not.toContain(`orphan ${oldOrphan.objectUrl}`);
+  expect(result.stdout).toContain(`orphan ${recentOrphan.objectUrl}`);
+  emulator.clearRequests();
+  const unknown = synthesizedStack([], "unknown", { paths: ["${var.jar_url}"] });
+  const refused = await runCli(["staging", "gc", unknown, "--staging", STAGING], emulator.env);
+  expect(refused.code).toBe(2);
+  expect(refused.stderr).toMatch(/staging gc: terraform_data\.unknown_content in ".*" has a path only known at apply time \("\$\{var\.jar_url\}"\); gc cannot tell which objects it uses/);
+  expect(emulator.requests()).toEqual([]);
 });
 
 test("--yes deletes the orphans and aborts the stale upload, reads back, and never touches declared, recent or foreign keys", async () => {

@@ -117,7 +117,7 @@ test("503 and 429 answers to parts are waited out; dropped connections mid-part 
   expect(retryLines.length).toBeLessThanOrEqual(2);
   expect(result.stderr).toMatch(/^dli-packages: .*: OBS: 1 attempt retried \((HTTP 503|HTTP 429 \(throttled\)|ECONNRESET|EPIPE)[^)]*\)+, retrying/m);
   const retried = statuses.filter((s) => s !== 200).length;
-  expect(result.stderr).toMatch(new RegExp(`staging big\\.jar: 3\\.0 MiB uploaded in .*, read back: same size and SHA-256; ${retried} attempts retried \\(`));
+  expect(result.stderr).toMatch(new RegExp(`: staged 1 file: 1 uploaded, 0 already in OBS; ${retried} attempts retried \\(`));
   expectBoundedLines(result.stderr);
 });
 
@@ -198,4 +198,84 @@ test("temporary AK/SK: the security token goes in x-obs-security-token and the u
   expect(result.stderr).not.toMatch(/error/);
   expect(result.code).toBe(0);
   await expectObjectHolds(stack.files[0].objectUrl, input.bytes);
+});
+
+test("two applies staging the same file at once (a second writer) both end verified, with one object", async () => {
+  // GIVEN two groups that stage the same 3 MiB file (same content → same key), parts slowed
+  emulator.configure({ faults: { routes: { UploadPart: { latencyMs: 30 } } } });
+  const input = randomFile("shared.jar", 3 * 1024 * 1024);
+  const stack = makeStack([input]);
+  // WHEN both run at once
+  const [a, b] = await Promise.all(
+    ["group-a", "group-b"].map((group) => runCli(["upload-group"], stagingEnv(emulator.env, stack.files, MULTIPART, { group }), { cwd: stack.dir })),
+  );
+  // THEN both exit 0 (the later Complete finds the upload completed, and the read-back decides)
+  expect([a.code, b.code, a.stderr + b.stderr]).toEqual([0, 0, expect.not.stringMatching(/error/)]);
+  await expectObjectHolds(stack.files[0].objectUrl, input.bytes);
+  expect(groupsOf(emulator)).toEqual({ "group-a": ["shared.jar:READY"], "group-b": ["shared.jar:READY"] });
+});
+
+test("a second writer resuming the same multipart upload: one Complete wins, the other sees NoSuchUpload, reads back and ends verified", async () => {
+  // parts slow enough that the first apply is still sending when the second has started (≥ 1 s left)
+  emulator.configure({ faults: { routes: { UploadPart: { latencyMs: 250 } } } });
+  const input = randomFile("shared.jar", 3 * 1024 * 1024);
+  const stack = makeStack([input]);
+  const run = (group: string) => runCli(["upload-group"], stagingEnv(emulator.env, stack.files, { ...MULTIPART, DLI_PACKAGES_PART_CONCURRENCY: "2" }, { group }), { cwd: stack.dir });
+  // GIVEN a first apply that has stored 2 of 12 parts
+  const first = run("group-a");
+  while (obsCalls("UploadPart").filter((r) => r.status === 200).length < 2) await new Promise((r) => setTimeout(r, 10));
+  // WHEN a second apply of the same file starts (it finds the upload and joins it)
+  const second = run("group-b");
+  const [a, b] = await Promise.all([first, second]);
+  // THEN both end verified; exactly one initiated upload, one Complete that succeeded
+  expect([a.code, b.code]).toEqual([0, 0]);
+  expect(obsCalls("InitiateMultipartUpload")).toHaveLength(1);
+  expect(obsCalls("CompleteMultipartUpload").filter((r) => r.status === 200)).toHaveLength(1);
+  expect(a.stderr + b.stderr).toMatch(/was completed or aborted by another writer/);
+  expect(b.stderr).toMatch(/resuming an interrupted multipart upload \(\d+ parts stored/);
+  await expectObjectHolds(stack.files[0].objectUrl, input.bytes);
+});
+
+test("parts that keep failing past the attempt bound: exit 1 in one error line, nothing registered, the upload left for the next apply, which resumes it", async () => {
+  const input = randomFile("big.jar", 3 * 1024 * 1024);
+  const stack = makeStack([input]);
+  // GIVEN every part after the first few dropped mid-body
+  emulator.configure({ faults: { seed: 3, routes: { UploadPart: { rateDrop: 0.6 } } } });
+  const env = stagingEnv(emulator.env, stack.files, { ...MULTIPART, DLI_PACKAGES_MAX_ATTEMPTS: "1" });
+  const failed = await runCli(["upload-group"], env, { cwd: stack.dir });
+  expect(failed.code).toBe(1);
+  const errors = failed.stderr.split("\n").filter((l) => /error/.test(l));
+  expect(errors).toHaveLength(1);
+  expect(errors[0]).toMatch(/PUT \/staging-bucket\/dli-staging\/[0-9a-f]{64}\/big\.jar → no answer: (ECONNRESET|EPIPE)/);
+  expect(failed.stderr).toMatch(/multipart upload \S+ left in place: the next apply resumes it/);
+  expect(emulator.groups()).toEqual([]);
+  expect(emulator.requests().filter((r) => r.path.startsWith("/v2.0/"))).toEqual([]);
+  // WHEN the next apply runs on a healthy link
+  emulator.configure({ faults: {} });
+  emulator.clearRequests();
+  const result = await runCli(["upload-group"], env, { cwd: stack.dir });
+  // THEN it resumes the same upload and ends verified
+  expect(result.code).toBe(0);
+  expect(apis()).not.toContain("InitiateMultipartUpload");
+  expect(result.stderr).toMatch(/resuming an interrupted multipart upload/);
+  await expectObjectHolds(stack.files[0].objectUrl, input.bytes);
+  expect(groupsOf(emulator)).toEqual({ staged: ["big.jar:READY"] });
+});
+
+test("many small files are staged a few at a time (round trips, not bandwidth): 3 calls each, never more than 4 files in flight", async () => {
+  emulator.configure({ faults: { routes: { PutObject: { latencyMs: 100 } } } });
+  const inputs = Array.from({ length: 8 }, (_, i) => randomFile(`lib-${i}.jar`, 1000 + i));
+  const stack = makeStack(inputs);
+  const result = await runCli(["upload-group"], stagingEnv(emulator.env, stack.files), { cwd: stack.dir });
+  expect(result.stderr).not.toMatch(/error/);
+  expect(result.code).toBe(0);
+  expect(apis().filter((a) => a === "PutObject")).toHaveLength(8);
+  expect(apis().filter((a) => a === "HeadObject")).toHaveLength(16);
+  const puts = obsCalls("PutObject").map((r) => ({ start: Date.parse(r.at), end: Date.parse(r.at) + r.durationMs }));
+  const inFlight = puts.map((p) => puts.filter((q) => q.start <= p.start && p.start < q.end).length);
+  expect(Math.max(...inFlight)).toBeGreaterThan(1);
+  expect(Math.max(...inFlight)).toBeLessThanOrEqual(4);
+  for (const [i, input] of inputs.entries()) await expectObjectHolds(stack.files[i].objectUrl, input.bytes);
+  expect(groupsOf(emulator).staged).toHaveLength(8);
+  expect(result.stderr).toMatch(/: staged 8 files: 8 uploaded, 0 already in OBS$/m);
 });

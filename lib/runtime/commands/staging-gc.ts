@@ -4,11 +4,12 @@
  * them; this lists (and with --yes deletes) the ones no scanned stack declares, like
  * `diff --orphans` does for groups, and aborts multipart uploads left stale under the prefix.
  */
-import { existsSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { renderName, renderValue } from "../../contract/bounded-text";
 import { checkStaging, obsObjectLocation } from "../../contract/staging";
 import { credentialsFromEnvironment, OBS_NEEDS_AKSK } from "../credentials";
-import { declaredGroups, synthFiles } from "../declared-groups";
+import { TRIGGER_KEYS } from "../../contract/spec";
+import { contentResources, synthFiles } from "../declared-groups";
 import { obsEndpointOverride } from "../endpoints";
 import { ConfigError, OperationError } from "../errors";
 import { obsBucketAddress } from "../obs/obs-address";
@@ -115,7 +116,12 @@ export async function stagingGc(env: NodeJS.ProcessEnv, dirs: readonly string[],
   }
 }
 
-/** The object keys in `bucket` that the stacks under `dirs` declare (every path of every group). */
+/**
+ * The object keys in `bucket` that the stacks under `dirs` declare: every path of every content
+ * resource of every cdk.tf.json (the staged objects are among the paths). Only the paths are
+ * read, so a group whose project id or endpoint is a Terraform reference still counts; a path
+ * that is one cannot be known, and gc refuses rather than guess.
+ */
 function declaredKeysOf(dirs: readonly string[], bucket: string): Set<string> {
   const keys = new Set<string>();
   for (const dir of dirs) {
@@ -123,16 +129,23 @@ function declaredKeysOf(dirs: readonly string[], bucket: string): Set<string> {
     const files = synthFiles(dir);
     if (files.length === 0) throw new ConfigError(`staging gc: no cdk.tf.json under ${renderValue(dir)} (run synth first); gc only deletes what the scanned stacks do not declare`);
     for (const file of files) {
-      let groups;
+      let json: unknown;
       try {
-        groups = declaredGroups(file);
+        json = JSON.parse(readFileSync(file, "utf8"));
       } catch (error) {
-        // declaredGroups words its errors for diff; the reason is the same here.
-        if (error instanceof ConfigError) throw new ConfigError(error.message.replace(/^diff: /, "staging gc: "));
-        throw error;
+        throw new ConfigError(`staging gc: ${renderValue(file)} is not readable JSON (${(error as NodeJS.ErrnoException).code ?? "syntax error"}); run synth again`);
       }
-      for (const group of groups) {
-        for (const path of group.spec.paths) {
+      for (const { address, triggers } of contentResources(json)) {
+        const where = `${renderName(address)} in ${renderValue(file)}`;
+        let paths: unknown;
+        try {
+          paths = JSON.parse(String(triggers[TRIGGER_KEYS.paths]));
+        } catch {
+          paths = undefined;
+        }
+        if (!Array.isArray(paths) || paths.some((p) => typeof p !== "string")) throw new ConfigError(`staging gc: the paths of ${where} are not a JSON list of URLs; run synth again`);
+        for (const path of paths as string[]) {
+          if (path.includes("${")) throw new ConfigError(`staging gc: ${where} has a path only known at apply time (${renderValue(path)}); gc cannot tell which objects it uses`);
           const location = obsObjectLocation(path);
           if (location && location.bucket === bucket) keys.add(location.key);
         }

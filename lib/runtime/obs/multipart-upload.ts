@@ -59,9 +59,9 @@ export async function multipartUpload(options: MultipartOptions): Promise<Multip
   const count = Math.ceil(file.size / partBytes);
   const lengthOf = (index: number) => Math.min(partBytes, file.size - index * partBytes);
 
-  const { uploadId, stored } = await resumeOrInitiate(options);
+  const { uploadId, stored, resumed } = await resumeOrInitiate(options);
   log.step(
-    stored.size > 0
+    resumed
       ? `staging ${name}: resuming an interrupted multipart upload (${stored.size} part${stored.size === 1 ? "" : "s"} stored; ${count} parts of ${partBytes} bytes)`
       : `staging ${name}: multipart upload, ${count} parts of ${partBytes} bytes, ${settings.partConcurrency} at a time`,
   );
@@ -126,6 +126,10 @@ export async function multipartUpload(options: MultipartOptions): Promise<Multip
   const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === "rejected");
   if (failed) {
     const error = failed.reason;
+    if (completedElsewhere(error)) {
+      log.step(`staging ${name}: multipart upload ${uploadId} was completed or aborted by another writer while parts were sent; reading the object back`);
+      return { parts: count, sent, reused };
+    }
     if (!(error instanceof ConfigError)) {
       log.step(`staging ${name}: multipart upload ${uploadId} left in place: the next apply resumes it (dli-packages staging gc aborts it once stale)`);
       throw error;
@@ -141,26 +145,31 @@ export async function multipartUpload(options: MultipartOptions): Promise<Multip
     await client.completeMultipartUpload(address, key, uploadId, etags.map((etag, index) => ({ partNumber: index + 1, etag })));
   } catch (error) {
     // Another apply of the same content completed this upload first: the read-back decides.
-    if (!(error instanceof ApiError && error.status === 404 && error.code === "NoSuchUpload")) throw error;
+    if (!completedElsewhere(error)) throw error;
     log.step(`staging ${name}: multipart upload ${uploadId} was completed or aborted by another writer; reading the object back`);
   }
   return { parts: count, sent, reused };
 }
 
+/** OBS no longer knows the upload: another writer of the same key completed (or aborted) it. */
+function completedElsewhere(error: unknown): boolean {
+  return error instanceof ApiError && error.status === 404 && error.code === "NoSuchUpload";
+}
+
 /** The latest upload in progress for this key, with its stored parts, or a new one. */
-async function resumeOrInitiate(options: MultipartOptions): Promise<{ uploadId: string; stored: Map<number, ListedPart> }> {
+async function resumeOrInitiate(options: MultipartOptions): Promise<{ uploadId: string; stored: Map<number, ListedPart>; resumed: boolean }> {
   const { client, address, key, file } = options;
   const uploads = (await client.listMultipartUploads(address, key)).filter((u) => u.key === key).sort((a, b) => b.initiated - a.initiated);
   for (const upload of uploads) {
     try {
       const parts = await client.listParts(address, key, upload.uploadId);
-      return { uploadId: upload.uploadId, stored: new Map(parts.map((p) => [p.partNumber, p])) };
+      return { uploadId: upload.uploadId, stored: new Map(parts.map((p) => [p.partNumber, p])), resumed: true };
     } catch (error) {
       // Completed or aborted since it was listed (another writer): try the next one.
       if (!(error instanceof ApiError && error.status === 404)) throw error;
     }
   }
-  return { uploadId: await client.initiateMultipartUpload(address, key, file.entry.sha256), stored: new Map() };
+  return { uploadId: await client.initiateMultipartUpload(address, key, file.entry.sha256), stored: new Map(), resumed: false };
 }
 
 interface Deferred<T> {

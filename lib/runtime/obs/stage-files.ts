@@ -8,6 +8,7 @@
  *                        else PUT with Content-MD5 (≤ threshold) or a multipart upload
  *                        → HEAD read-back: exit 0 means the object is verified.
  */
+import { createHash } from "node:crypto";
 import { renderValue } from "../../contract/bounded-text";
 import { StagedFile } from "../../contract/spec";
 import { obsObjectLocation } from "../../contract/staging";
@@ -20,7 +21,6 @@ import { ObsClient } from "./obs-client";
 import { StagingSettings } from "./staging-settings";
 import { RetryDigest } from "./retry-digest";
 import { createUploadMeter, formatBytes } from "./upload-progress";
-import { createHash } from "node:crypto";
 
 /** A staged file checked on disk, ready to be made present. */
 export interface PreparedFile {
@@ -78,40 +78,66 @@ export async function closePrepared(prepared: readonly PreparedFile[]): Promise<
   await Promise.all(prepared.map((p) => p.file.handle.close().catch(() => undefined)));
 }
 
-/** HEAD each object; upload the absent or different ones; read each upload back. */
+/**
+ * Files staged at once. A group of many small files costs round trips (HEAD, PUT, HEAD each),
+ * not bandwidth, so a few go in parallel; a large file's parts are already parallel.
+ */
+export const FILE_CONCURRENCY = 4;
+
+/**
+ * HEAD each object; upload the absent or different ones; read each upload back. Up to
+ * {@link FILE_CONCURRENCY} files at once; after a failure no further file is started, the ones
+ * in flight finish, and the first error is thrown.
+ */
 export async function stageFiles(prepared: readonly PreparedFile[], client: ObsClient, settings: StagingSettings, log: Progress, retries?: RetryDigest): Promise<StagingSummary> {
   let present = 0;
   let uploaded = 0;
-  for (const item of prepared) {
-    const { file, address, key, name } = item;
-    const sha256 = file.entry.sha256;
-    const head = await client.headObject(address, key);
-    if (head && head.size === file.size && head.sha256 === sha256) {
-      // Large files were not hashed yet: the local copy must still be what synth recorded.
-      if (!item.whole) await verifySha256(file);
-      log.step(`staging ${name}: already in OBS with the same size and SHA-256, nothing sent`);
-      present++;
-      continue;
+  let failure: { error: unknown } | undefined;
+  const queue = [...prepared];
+  const worker = async () => {
+    for (let item = queue.shift(); item && !failure; item = queue.shift()) {
+      try {
+        if (await stageOne(item, client, settings, log)) uploaded++;
+        else present++;
+      } catch (error) {
+        failure ??= { error };
+      }
     }
-    const started = Date.now();
-    const meter = createUploadMeter(name, file.size, log);
-    if (item.whole) {
-      await client.putObject(address, key, rangeBody(file, 0, file.size), item.whole.md5Base64, sha256);
-    } else {
-      await multipartUpload({ client, address, key, file, settings, log, meter, name });
-    }
-    const back = await client.headObject(address, key);
-    if (!back || back.size !== file.size || back.sha256 !== sha256) {
-      throw new OperationError(
-        `staging ${name}: the object read back after the upload is ${back ? `${back.size} bytes with SHA-256 ${renderValue(back.sha256 ?? "(none)")}` : "absent"}, expected ${file.size} bytes with SHA-256 ${sha256}; another writer may have changed it: re-run apply`,
-      );
-    }
-    const seconds = Math.max(0.001, (Date.now() - started) / 1000);
-    const retried = retries?.takeTotal();
-    log.step(`staging ${name}: ${formatBytes(file.size)} uploaded in ${seconds.toFixed(1)}s (${formatBytes(file.size / seconds)}/s), read back: same size and SHA-256${retried ? `; ${retried}` : ""}`);
-    uploaded++;
-  }
+  };
+  await Promise.all(Array.from({ length: Math.min(FILE_CONCURRENCY, prepared.length) }, worker));
+  if (failure) throw failure.error;
+  const retried = retries?.takeTotal();
+  log.step(`staged ${prepared.length} file${prepared.length === 1 ? "" : "s"}: ${uploaded} uploaded, ${present} already in OBS${retried ? `; ${retried}` : ""}`);
   return { present, uploaded };
+}
+
+/** Make one object present; true when it was uploaded, false when it already was there. */
+async function stageOne(item: PreparedFile, client: ObsClient, settings: StagingSettings, log: Progress): Promise<boolean> {
+  const { file, address, key, name } = item;
+  const sha256 = file.entry.sha256;
+  const head = await client.headObject(address, key);
+  if (head && head.size === file.size && head.sha256 === sha256) {
+    // Large files were not hashed yet: the local copy must still be what synth recorded.
+    if (!item.whole) await verifySha256(file);
+    log.step(`staging ${name}: already in OBS with the same size and SHA-256, nothing sent`);
+    return false;
+  }
+  const started = Date.now();
+  const meter = createUploadMeter(name, file.size, log);
+  if (item.whole) {
+    await client.putObject(address, key, rangeBody(file, 0, file.size), item.whole.md5Base64, sha256);
+  } else {
+    await multipartUpload({ client, address, key, file, settings, log, meter, name });
+  }
+  const back = await client.headObject(address, key);
+  if (!back || back.size !== file.size || back.sha256 !== sha256) {
+    throw new OperationError(
+      `staging ${name}: the object read back after the upload is ${back ? `${back.size} bytes with SHA-256 ${renderValue(back.sha256 ?? "(none)")}` : "absent"}, expected ${file.size} bytes with SHA-256 ${sha256}; another writer may have changed it: re-run apply`,
+    );
+  }
+  const seconds = Math.max(0.001, (Date.now() - started) / 1000);
+  log.step(`staging ${name}: ${formatBytes(file.size)} uploaded in ${seconds.toFixed(1)}s (${formatBytes(file.size / seconds)}/s), read back: same size and SHA-256`);
+  return true;
 }
 
 async function verifySha256(file: LocalFile): Promise<void> {
