@@ -5,7 +5,8 @@
  */
 /** @type {import('jest').Config} */
 module.exports = {
-  testTimeout: 120000,
+  // A live step waits for real uploads to turn READY (and for a rename's delete first).
+  testTimeout: process.env.DLI_ACCEPTANCE === "live" ? 900000 : 120000,
   displayName: "acceptance",
   testEnvironment: "node",
   roots: ["<rootDir>/test/acceptance"],

@@ -83,6 +83,18 @@ async function replayCommand() {
   process.exit(result.differences.length === 0 && result.compared > 0 ? 0 : 1);
 }
 
+/** The project id IAM names for the run's region (the runtime's own lookup). */
+async function resolveProject(run) {
+  const { openSession } = require(join(root, "dist", "lib", "runtime", "session.js"));
+  const { silentProgress } = require(join(root, "dist", "lib", "runtime", "progress.js"));
+  const session = await openSession({ region: run.region, env: run.env, progress: silentProgress });
+  try {
+    return session.client.projectId;
+  } finally {
+    await session.close();
+  }
+}
+
 async function runCommand() {
   let recordFile;
   const jestArgs = [];
@@ -94,11 +106,25 @@ async function runCommand() {
   }
   // A fixed run id (DLI_ACCEPTANCE_RUN_ID, e.g. CI's run number) lets a later step clean it up.
   const run = plan(process.env.DLI_ACCEPTANCE_RUN_ID || undefined);
-  for (const line of describePlan(run)) say(line);
   const workdir = join(root, ".tmp", "acceptance", run.runId);
   mkdirSync(workdir, { recursive: true });
   const exchanges = join(workdir, "exchanges.jsonl");
+  // This process's own requests (the project lookup, the final cleanup) belong to the recording.
+  require("./acceptance/recorder.cjs").install(exchanges);
+  if (run.mode === "live" && !run.projectId) {
+    // Say which project before creating anything in it; the credentials are tried on the way.
+    try {
+      run.projectId = await resolveProject(run);
+      run.env.HW_PROJECT_ID = run.projectId;
+      run.projectSource = `resolved from IAM for ${run.region}`;
+    } catch (error) {
+      fail(`cannot resolve the project of region ${run.region} with these credentials: ${error.message}; nothing was created`, 1);
+    }
+  }
+  for (const line of describePlan(run)) say(line);
 
+  // A live run runs the scenarios only: the other files test this script against dli-local.
+  if (run.mode === "live" && jestArgs.length === 0) jestArgs.push("test/acceptance/scenarios.test.ts");
   const started = Date.now();
   const jest = spawn(process.execPath, [join(root, "node_modules", "jest", "bin", "jest.js"), "--config", join(root, "jest.acceptance.config.js"), "--runInBand", ...jestArgs], {
     cwd: root,

@@ -6,13 +6,16 @@
 //   4. `dli-packages ls`: what is live now
 //   5. change a path (a new release of the jar) and apply again: re-upload, group never vanishes
 //   6. terraform destroy: the groups are deleted
-//   7. stop the emulator
+//   7. examples/local-files: a jar the example builds itself is staged into OBS (dli-local serves
+//      the bucket) and registered in the same apply; re-apply 0 calls; a new build uploads one
+//      object; destroy keeps the objects; `staging gc` lists the one no stack declares any more
+//   8. stop the emulator
 //
 // Without terraform on PATH it says so and runs the same steps by calling the runtime's
 // commands directly, with the environment the provisioners would get. Exits non-zero on any
 // failure; leaves nothing running and removes its temporary directory.
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -92,6 +95,7 @@ function provisionerCommands(stack, when) {
         if (!exec || (exec.when ?? "create") !== when) continue;
         const resolve = (text) =>
           String(text)
+            .replace(/\$\{jsonencode\(self\.(?:triggers|triggers_replace)\)\}/g, () => JSON.stringify(triggers))
             .replace(/\$\{self\.(?:triggers|triggers_replace)\.([A-Za-z0-9_]+)\}/g, (_, key) => triggers[key] ?? "")
             .replace(/\$\{path\.module\}/g, ".");
         const environment = Object.fromEntries(
@@ -112,6 +116,53 @@ async function runProvisioners(stack, when, env) {
   }
 }
 
+const STAGING_BUCKET = "dli-examples-staging";
+const STAGING = `https://${STAGING_BUCKET}.obs.cn-north-4.myhuaweicloud.com/dli-staging/`;
+
+/** examples/local-files against the same emulator: build a jar, stage it, change it, destroy, gc. */
+async function localFilesDemo({ emulator, env, workdir, useTerraform, ls }) {
+  const appDir = join(workdir, "local-files");
+  mkdirSync(appDir);
+  const outdir = join(appDir, "cdktf.out");
+  const main = join(root, "dist", "examples", "local-files", "main.js");
+  const synth = async (version) => {
+    say(`building udf-lib-${version}.jar and synthesizing (node dist/examples/local-files/main.js)`);
+    await run(process.execPath, [main], { cwd: appDir, env: { ...env, CDKTF_OUTDIR: outdir, DLI_EXAMPLE_UDF_VERSION: version } });
+    return synthesizedStacks(outdir)[0];
+  };
+  const objects = () => emulator.requests().filter((r) => r.path.startsWith(`/${STAGING_BUCKET}/`));
+  const uploads = () => objects().filter((r) => r.method === "PUT" && r.query === "").length + objects().filter((r) => r.method === "POST" && r.query.includes("uploads")).length;
+  const showLine = (line) => /\(local-exec\): dli-packages|^Plan:|complete!|No changes|Error/.test(line);
+  const terraform = (stack, args) => run("terraform", [...args, "-no-color"], { cwd: stack.dir, env, showLine });
+  const apply = (stack) => (useTerraform ? terraform(stack, ["apply", "-auto-approve", "-input=false"]) : runProvisioners(stack, "create", env));
+
+  step("examples/local-files: a jar this app builds is staged into OBS and registered in one apply");
+  let stack = await synth("1.0.0");
+  say(`the jar's object, keyed by its SHA-256: ${stack.config.output.staged_jar.value}`);
+  emulator.clearRequests();
+  if (useTerraform) await terraform(stack, ["init", "-input=false"]);
+  await apply(stack);
+  say(`objects uploaded: ${uploads()}`);
+  await ls();
+  if (useTerraform) {
+    step("Re-applying unchanged: no call, to DLI or OBS");
+    emulator.clearRequests();
+    await apply(stack);
+    say(`API calls made by the re-apply: ${emulator.requests().length}`);
+  }
+  step("A new build of the jar (1.0.1): one object uploaded, the group converged on it");
+  stack = await synth("1.0.1");
+  emulator.clearRequests();
+  await apply(stack);
+  say(`objects uploaded: ${uploads()} (the other package is an OBS path: nothing to stage)`);
+  step("Destroy: the group is deleted, the staged objects are kept (content-addressed, shareable)");
+  if (useTerraform) await terraform(stack, ["destroy", "-auto-approve", "-input=false"]);
+  else await runProvisioners(stack, "destroy", env);
+  step("`dli-packages staging gc`: the object no scanned stack declares any more (dry run)");
+  await new Promise((resolve) => setTimeout(resolve, 1100));
+  await run(process.execPath, [runtimeBundle, "staging", "gc", stack.dir, "--staging", STAGING, "--older-than", "1s"], { env });
+}
+
 async function main() {
   if (!existsSync(runtimeBundle)) throw new Error(`${runtimeBundle} is missing: run \`npm run build\` first`);
   const { startEmulator } = require(join(root, "dist", "lib", "emulator", "index.js"));
@@ -121,9 +172,10 @@ async function main() {
   let emulator;
   try {
     step("Starting the local DLI emulator (dli-local)");
-    emulator = await startEmulator({ port: 0, readyDelayMs: 1000 });
+    emulator = await startEmulator({ port: 0, readyDelayMs: 1000, obsBuckets: [STAGING_BUCKET] });
     say(`listening on ${emulator.url}; uploads turn READY after 1 s, like the real service`);
-    say(`the runtime reaches it through HW_DLI_ENDPOINT / HW_IAM_ENDPOINT / HW_ACCESS_KEY / HW_SECRET_KEY`);
+    say(`it also serves the OBS bucket ${STAGING_BUCKET} (objects on disk), for examples/local-files`);
+    say(`the runtime reaches it through HW_DLI_ENDPOINT / HW_IAM_ENDPOINT / HW_OBS_ENDPOINT / HW_ACCESS_KEY / HW_SECRET_KEY`);
     const env = { ...emulator.env, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1" };
 
     const synth = async (extraEnv = {}) => {
@@ -179,6 +231,8 @@ async function main() {
     const left = emulator.groups();
     if (left.length > 0) throw new Error(`groups left after destroy: ${left.map((g) => g.group).join(", ")}`);
     say("no package group left");
+
+    await localFilesDemo({ emulator, env, workdir, useTerraform, ls });
   } finally {
     if (emulator) {
       step("Stopping the emulator");

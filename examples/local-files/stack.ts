@@ -15,6 +15,8 @@ export interface LocalFilesStackOptions {
 }
 
 const BUCKET = "https://dli-examples.obs.cn-north-4.myhuaweicloud.com";
+/** The bucket the example stages into (the demo's dli-local serves it). */
+export const STAGING = "https://dli-examples-staging.obs.cn-north-4.myhuaweicloud.com/dli-staging/";
 
 export class LocalFilesStack extends TerraformStack {
   public readonly udfs: JarPackageGroup;
@@ -27,7 +29,7 @@ export class LocalFilesStack extends TerraformStack {
       region: "cn-north-4",
       paths: [`${BUCKET}/jars/common/udf-lib.jar`],
       files: [options.jar],
-      staging: `${BUCKET}/dli-staging/`,
+      staging: STAGING,
       resourceType: options.resourceType ?? ResourceType.TERRAFORM_DATA,
     });
     // The staged object's URL: the content-addressed key a DLI job could also read directly.

@@ -6,46 +6,20 @@
  */
 import { Construct } from "constructs";
 import { TerraformProvider, TerraformStack } from "./framework";
+import { stepsAsideForUserProvider } from "./auto-provider";
 import { EXTERNAL_PROVIDER } from "../contract/drift-check";
 
 /** Construct id of the automatically added provider on the stack. */
 export const AUTO_EXTERNAL_PROVIDER_ID = "DliPackagesExternalProvider";
 
 /** `provider "external" {}` with `required_providers.external = { source = "hashicorp/external", version = "~> 2.3" }`. */
-class AutoExternalProvider extends TerraformProvider {
+class AutoExternalProvider extends stepsAsideForUserProvider(TerraformProvider) {
   constructor(scope: Construct, id: string) {
     super(scope, id, {
       terraformResourceType: "external",
       terraformGeneratorMetadata: { providerName: "external", providerVersionConstraint: EXTERNAL_PROVIDER.versionConstraint },
       terraformProviderSource: EXTERNAL_PROVIDER.source,
     });
-  }
-
-  private userProviderDeclared(): boolean {
-    const stack = TerraformStack.of(this);
-    return stack.node
-      .findAll()
-      .some((c) => c !== this && TerraformProvider.isTerraformProvider(c) && c.terraformResourceType === "external" && !c.alias);
-  }
-
-  protected override synthesizeAttributes(): { [name: string]: any } {
-    return {};
-  }
-
-  protected override synthesizeHclAttributes(): { [name: string]: any } {
-    return {};
-  }
-
-  public override toTerraform(): any {
-    return this.userProviderDeclared() ? {} : super.toTerraform();
-  }
-
-  public override toHclTerraform(): any {
-    return this.userProviderDeclared() ? {} : super.toHclTerraform();
-  }
-
-  public override toMetadata(): any {
-    return this.userProviderDeclared() ? {} : super.toMetadata();
   }
 }
 

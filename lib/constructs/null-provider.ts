@@ -3,33 +3,15 @@
  * `null_resource`. If the user declares their own (default, un-aliased) null provider anywhere
  * in the stack — before or after our constructs — ours synthesizes to nothing.
  */
-import { TerraformProvider, TerraformStack } from "./framework";
+import { TerraformStack } from "./framework";
+import { stepsAsideForUserProvider } from "./auto-provider";
 import { NullProvider } from "./null-classes";
 
 /** Construct id of the automatically added provider on the stack. */
 export const AUTO_NULL_PROVIDER_ID = "DliPackagesNullProvider";
 
 /** The null provider, stepping aside for a user's own null provider. */
-class AutoNullProvider extends NullProvider {
-  private userProviderDeclared(): boolean {
-    const stack = TerraformStack.of(this);
-    return stack.node
-      .findAll()
-      .some((c) => c !== this && TerraformProvider.isTerraformProvider(c) && c.terraformResourceType === "null" && !c.alias);
-  }
-
-  public override toTerraform(): any {
-    return this.userProviderDeclared() ? {} : super.toTerraform();
-  }
-
-  public override toHclTerraform(): any {
-    return this.userProviderDeclared() ? {} : super.toHclTerraform();
-  }
-
-  public override toMetadata(): any {
-    return this.userProviderDeclared() ? {} : super.toMetadata();
-  }
-}
+class AutoNullProvider extends stepsAsideForUserProvider(NullProvider) {}
 
 /** Make sure the stack can configure `null_resource` (idempotent). */
 export function ensureNullProvider(stack: TerraformStack): void {

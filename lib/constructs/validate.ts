@@ -126,35 +126,26 @@ export function specFromProps(props: PackageGroupProps): PropsCheck {
   const resourceType = props.resourceType ?? ResourceType.NULL_RESOURCE;
   problems.push(...checkResourceType(resourceType));
 
-  if (sizeProblemsAt !== undefined) {
-    const sized = sizedSpec({
-      kind,
-      group,
-      paths: [...paths!, ...stagedUrls],
-      region,
-      projectId: props.projectId,
-      endpoint: props.endpoint,
-      waitTimeoutSeconds,
-      removalPolicy,
-      ...(stagedUrls.length === 0
-        ? {}
-        : { files: local.files.map((f, i) => ({ source: longestSourcePath(f), objectUrl: stagedUrls[i], size: f.size, sha256: f.sha256 })) }),
-    });
-    problems.splice(sizeProblemsAt, 0, ...checkSpecEnvironmentSize(sized));
-  }
-
-  if (problems.length > 0) return { ok: false, problems };
-  const spec: PackageGroupSpec = {
-    schemaVersion: SPEC_SCHEMA_VERSION,
+  // The spec as far as known (paths and staged URLs may be unchecked while there are problems).
+  const fields = {
     kind,
     group,
-    paths: [...paths!, ...stagedUrls],
+    paths: [...(paths ?? []), ...stagedUrls],
     region,
     projectId: props.projectId,
     endpoint: props.endpoint,
     waitTimeoutSeconds,
     removalPolicy,
-  };
+  } as Omit<PackageGroupSpec, "schemaVersion">;
+  if (sizeProblemsAt !== undefined) {
+    // Sized with the staged-file entries at their longest (their asset paths do not exist yet).
+    const files = local.files.map((f, i) => ({ source: longestSourcePath(f), objectUrl: stagedUrls[i], size: f.size, sha256: f.sha256 }));
+    const sized = sizedSpec({ ...fields, ...(stagedUrls.length === 0 ? {} : { files }) });
+    problems.splice(sizeProblemsAt, 0, ...checkSpecEnvironmentSize(sized));
+  }
+
+  if (problems.length > 0) return { ok: false, problems };
+  const spec: PackageGroupSpec = { schemaVersion: SPEC_SCHEMA_VERSION, ...fields };
   return { ok: true, spec, resourceType, localFiles: local.files, staging: knownStaging };
 }
 

@@ -42,8 +42,9 @@ Options:
                            signatures, as APIG does with 5 (default 0 = off)
   --obs-bucket <name>      serve this OBS bucket (path-style at HW_OBS_ENDPOINT, objects on
                            disk); package URLs in it must name existing objects; repeatable
-  --obs-dir <path>         keep OBS objects in this directory, loaded at start (default: a
-                           temporary directory removed on exit)
+  --obs-dir <path>         keep OBS objects in this directory, loaded at start (default:
+                           <state-file>.obs with --state-file, else a temporary directory
+                           removed on exit)
   --quiet                  no request log on stderr
   -h, --help               this text
 

@@ -114,7 +114,7 @@ export interface EmulatorOptions {
   readonly obsBuckets?: readonly string[];
   /**
    * Directory holding the emulated OBS objects and multipart parts; loaded at start and kept.
-   * @default - a temporary directory, removed on close
+   * @default - `<stateFile>.obs` when `stateFile` is given (and buckets are), else a temporary directory removed on close
    */
   readonly obsDir?: string;
   /** Injectable clock (epoch ms) for signatures, tokens, async status and throttling. @default Date.now */

@@ -133,7 +133,9 @@ class Emulator implements RunningEmulator {
       if (loaded) this.state.load(loaded);
     }
     checkObsBuckets(options.obsBuckets);
-    this.objects = new ObjectStore(options.obsDir ?? mkdtempSync(join(tmpdir(), "dli-local-obs-")), options.obsBuckets ?? [], options.obsDir === undefined);
+    // Objects persist where the groups do (beside the state file) when there are buckets to serve.
+    const obsDir = options.obsDir ?? (stateFile && (options.obsBuckets ?? []).length > 0 ? `${stateFile}.obs` : undefined);
+    this.objects = new ObjectStore(obsDir ?? mkdtempSync(join(tmpdir(), "dli-local-obs-")), options.obsBuckets ?? [], obsDir === undefined);
     this.obs = new ObsService({
       store: this.objects,
       identity: this.identity,

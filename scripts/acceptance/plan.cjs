@@ -116,7 +116,7 @@ function describePlan(plan) {
     return [`acceptance: run ${plan.runId} against dli-local (started by the suite on loopback; nothing leaves this machine)`];
   }
   return [
-    `acceptance: LIVE run ${plan.runId} in region ${plan.region}, project ${plan.projectId ?? `(resolved from IAM for ${plan.region})`}, DLI ${plan.dliEndpoint}, IAM ${plan.iamEndpoint}, credentials from ${plan.credentialSource}`,
+    `acceptance: LIVE run ${plan.runId} in region ${plan.region}, project ${plan.projectId ?? `(resolved from IAM for ${plan.region})`}${plan.projectSource ? ` (${plan.projectSource})` : ""}, DLI ${plan.dliEndpoint}, IAM ${plan.iamEndpoint}, credentials from ${plan.credentialSource}`,
     `acceptance: it creates package groups named ${plan.prefix}* and OBS objects under ${plan.staging}${plan.prefix}; it reads, changes and deletes nothing else`,
     `acceptance: it deletes all of them at the end, also after a failure or an interrupt; if the process dies, run: npm run test:acceptance -- cleanup ${plan.runId}`,
   ].map((line) => contract.boundedLine(line));

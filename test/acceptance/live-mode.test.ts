@@ -101,8 +101,9 @@ describe("live mode against dli-local on loopback", () => {
     }, 120_000);
 
     test("it says what it creates and where, then touches nothing outside its prefix and leaves nothing", () => {
-      const runId = /acceptance: LIVE run ([a-z0-9]+) in region cn-north-4, project \(resolved from IAM for cn-north-4\), DLI http:\/\/127\.0\.0\.1:\d+/.exec(output)?.[1];
+      const [, runId, projectId] = /acceptance: LIVE run ([a-z0-9]+) in region cn-north-4, project ([0-9a-f]{32}) \(resolved from IAM for cn-north-4\), DLI http:\/\/127\.0\.0\.1:\d+/.exec(output) ?? [];
       expect(runId).toBeDefined();
+      expect(projectId).toBe(emulator.env.HW_PROJECT_ID); // said before anything was created
       expect(output).toContain(`it creates package groups named dlipkg-acc-${runId}-* and OBS objects under ${STAGING}dlipkg-acc-${runId}-`);
       expect(output).toMatch(/acceptance: cleanup: nothing of the run was left/);
       expect(groupNames()).toEqual([FOREIGN]);
@@ -165,6 +166,17 @@ describe("live mode against dli-local on loopback", () => {
       expect(same.code).toBe(0);
       expect(same.stdout).toMatch(/replay of .*: \d+ answer\(s\) compared with dli-local, \d+ skipped, 0 difference\(s\)/);
     });
+  });
+
+  test("credentials the service rejects: exit 1 at the project lookup, before anything is created", async () => {
+    emulator.reset();
+    const result = await acceptance([], liveEnv({ HW_SECRET_KEY: CANARY })).done;
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toMatch(/^acceptance: cannot resolve the project of region cn-north-4 with these credentials: .*; nothing was created$/);
+    expect(result.stdout).not.toMatch(/LIVE run/);
+    expect(result.output).not.toContain(CANARY);
+    expect(groupNames()).toEqual([]);
+    expect(emulator.requests().map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([expect.stringMatching(/^GET \/v3\/projects 401$/)]);
   });
 
   test("cleanup <run id> deletes exactly that run's groups", async () => {

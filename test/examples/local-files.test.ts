@@ -26,7 +26,7 @@ test("the jar is staged under its SHA-256 and shipped as an asset; same version,
   expect(b.jar.equals(a.jar)).toBe(true);
   expect(b.json).toBe(a.json);
   const sha = createHash("sha256").update(a.jar).digest("hex");
-  const url = `https://dli-examples.obs.cn-north-4.myhuaweicloud.com/dli-staging/${sha}/udf-lib-1.0.0.jar`;
+  const url = `https://dli-examples-staging.obs.cn-north-4.myhuaweicloud.com/dli-staging/${sha}/udf-lib-1.0.0.jar`;
   const config = JSON.parse(a.json);
   expect(config.output.staged_jar.value).toBe(url);
   const [content] = Object.entries<any>(config.resource.terraform_data).filter(([address]) => address.includes("_content_"));

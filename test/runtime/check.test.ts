@@ -209,7 +209,7 @@ describe("faults at plan time: one bounded line in `error`, every group key empt
   test("without retry settings, a check's own short bounds apply: three attempts on 500s, then the warning", async () => {
     emulator.configure({ faults: { rate500: 1 } });
     emulator.clearRequests();
-    const { result, run } = await check(query(specs), { ...emulator.env });
+    const { result, run } = await check(query(specs), { ...emulator.env, DLI_PACKAGES_MAX_ATTEMPTS: " " }); // blank: unset
     expectOneWarning(result, /500/);
     expect(run.ms).toBeLessThan(25_000);
     expect(emulator.requests().filter((r) => r.status === 500)).toHaveLength(3); // DLI_PACKAGES_MAX_ATTEMPTS 3 by default for a check

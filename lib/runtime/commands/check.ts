@@ -67,7 +67,8 @@ export async function check(env: NodeJS.ProcessEnv, input: string, write: (text:
     timer = setTimeout(() => resolve(`no answer from DLI within ${deadlineMs / 1000} s (the next plan checks again)`), deadlineMs);
   });
   try {
-    const problem = await Promise.race([checkInto(result, env, input), deadline]);
+    const checked = checkInto(result, env, input).catch((error) => `internal error: ${oneLine(error instanceof Error ? error.message : String(error))}`);
+    const problem = await Promise.race([checked, deadline]);
     if (problem !== undefined) {
       // A fault leaves no group half-reported: one warning, every group unchecked.
       for (const key of Object.keys(result)) if (key.includes(".")) result[key] = "";
@@ -95,7 +96,7 @@ async function checkInto(result: Record<string, string>, env: NodeJS.ProcessEnv,
   }
   for (const { address } of groups) result[address] = "";
   const projects = byProject(groups);
-  const sessionEnv = { ...CHECK_RETRY_DEFAULTS, ...env };
+  const sessionEnv = withCheckRetryDefaults(env);
   let requests = 0;
   let drifted = 0;
   for (const project of projects) {
@@ -127,6 +128,13 @@ async function checkInto(result: Record<string, string>, env: NodeJS.ProcessEnv,
     `${n} group${n === 1 ? "" : "s"} checked in ${projects.length} project${projects.length === 1 ? "" : "s"}: ` +
     `${drifted === 0 ? "all in sync" : `${drifted} not as declared`} (${requests} request${requests === 1 ? "" : "s"})`;
   return undefined;
+}
+
+/** `env` with {@link CHECK_RETRY_DEFAULTS} for each retry variable it leaves unset or blank. */
+function withCheckRetryDefaults(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = { ...env };
+  for (const [name, value] of Object.entries(CHECK_RETRY_DEFAULTS)) if ((out[name] ?? "").trim() === "") out[name] = value;
+  return out;
 }
 
 /** The query: `{ "<content resource address>": "<its trigger map as JSON>" }`, each read as its upload provisioner reads it. */

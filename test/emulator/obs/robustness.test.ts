@@ -159,3 +159,22 @@ test("objects and a pending multipart upload survive a restart over the same obs
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("with a state file and no obsDir, objects live in <stateFile>.obs and survive a restart with the groups", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "dli-obs-state-"));
+  const stateFile = join(dir, "state.json");
+  try {
+    const first = await startEmulator({ obsBuckets: [BUCKET], stateFile });
+    await obsSend(first, { method: "PUT", bucket: BUCKET, key: "beside-state.jar", body: "bytes" });
+    await first.close();
+    expect(filesUnder(`${stateFile}.obs`).some((file) => file.endsWith(".data"))).toBe(true);
+    const second = await startEmulator({ obsBuckets: [BUCKET], stateFile });
+    try {
+      expect((await obsSend(second, { method: "GET", bucket: BUCKET, key: "beside-state.jar" })).text).toBe("bytes");
+    } finally {
+      await second.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
