@@ -145,3 +145,47 @@ describe("retry digest", () => {
     expect(digest.takeTotal()).toBeUndefined();
   });
 });
+
+describe("part hasher (worker thread)", () => {
+  const { openSync, closeSync, writeFileSync, mkdtempSync } = require("node:fs") as typeof import("node:fs");
+  const { join } = require("node:path") as typeof import("node:path");
+  const { createHash, randomBytes } = require("node:crypto") as typeof import("node:crypto");
+  const { startPartHasher, FileShrankError } = require("../../lib/runtime/obs/part-hasher") as typeof import("../../lib/runtime/obs/part-hasher");
+
+  test("each part's MD5 and the file's SHA-256, never more than the lookahead ahead of the taken parts", async () => {
+    const bytes = randomBytes(10 * 1000 + 7);
+    const path = join(mkdtempSync(join(require("node:os").tmpdir(), "dli-hasher-")), "f");
+    writeFileSync(path, bytes);
+    const fd = openSync(path, "r");
+    const hasher = startPartHasher(fd, bytes.length, 1000, 2);
+    try {
+      // only parts 0 and 1 may be hashed before any part is taken
+      expect((await hasher.digest(1)).hex).toBe(createHash("md5").update(bytes.subarray(1000, 2000)).digest("hex"));
+      let third = false;
+      void hasher.digest(2).then(() => (third = true));
+      await new Promise((r) => setTimeout(r, 50));
+      expect(third).toBe(false);
+      for (let i = 0; i < 11; i++) hasher.advance(i);
+      const last = await hasher.digest(10);
+      expect(last.base64).toBe(createHash("md5").update(bytes.subarray(10_000)).digest("base64"));
+      expect(await hasher.sha256).toBe(createHash("sha256").update(bytes).digest("hex"));
+    } finally {
+      await hasher.stop();
+      closeSync(fd);
+    }
+  });
+
+  test("a file shorter than its recorded size rejects with FileShrankError", async () => {
+    const path = join(mkdtempSync(join(require("node:os").tmpdir(), "dli-hasher-")), "f");
+    writeFileSync(path, randomBytes(1500));
+    const fd = openSync(path, "r");
+    const hasher = startPartHasher(fd, 3000, 1000, 5);
+    try {
+      await expect(hasher.sha256).rejects.toBeInstanceOf(FileShrankError);
+      await expect(hasher.digest(2)).rejects.toBeInstanceOf(FileShrankError);
+    } finally {
+      await hasher.stop();
+      closeSync(fd);
+    }
+  });
+});
