@@ -7,9 +7,8 @@
  * is the process's pacer's call (pacer.ts). Pure functions, so the bounds are unit-tested
  * without a network.
  */
-import { renderValue } from "../contract/bounded-text";
 import { RUNTIME_ENV } from "../contract/spec";
-import { ConfigError } from "./errors";
+import { wholeNumberSetting } from "./whole-number-setting";
 
 export const RETRY_STATUSES: readonly number[] = [429, 500, 502, 503, 504];
 
@@ -47,14 +46,7 @@ export const RETRY_BOUND_RANGES: Readonly<Record<keyof RetryBounds, { readonly v
 };
 
 export function retryBoundsFromEnvironment(env: NodeJS.ProcessEnv): RetryBounds {
-  const read = (field: keyof RetryBounds) => {
-    const { variable, min, max } = RETRY_BOUND_RANGES[field];
-    const text = env[variable];
-    if (text === undefined || text.trim() === "") return DEFAULT_RETRY_BOUNDS[field];
-    const value = /^[0-9]{1,10}$/.test(text.trim()) ? Number(text.trim()) : Number.NaN;
-    if (!(value >= min && value <= max)) throw new ConfigError(`${variable}: ${renderValue(text)} must be a whole number from ${min} to ${max}`);
-    return value;
-  };
+  const read = (field: keyof RetryBounds) => wholeNumberSetting(env, RETRY_BOUND_RANGES[field], DEFAULT_RETRY_BOUNDS[field]);
   return {
     maxAttempts: read("maxAttempts"),
     baseMs: read("baseMs"),

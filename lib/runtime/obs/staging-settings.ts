@@ -9,9 +9,8 @@
  * file (streamed from disk, never buffered), enough parallel streams to fill a link whose
  * single TCP stream is window-bound, and a retried part repeats at most 16 MiB.
  */
-import { renderValue } from "../../contract/bounded-text";
 import { RUNTIME_ENV } from "../../contract/spec";
-import { ConfigError } from "../errors";
+import { wholeNumberSetting } from "../whole-number-setting";
 
 const MiB = 1024 ** 2;
 const GiB = 1024 ** 3;
@@ -42,14 +41,7 @@ const RANGES: Readonly<Record<keyof StagingSettings, { readonly variable: string
 
 /** The settings from the environment, each checked (a bad one is a ConfigError before any request). */
 export function stagingSettingsFromEnvironment(env: NodeJS.ProcessEnv): StagingSettings {
-  const read = (field: keyof StagingSettings) => {
-    const { variable, min, max } = RANGES[field];
-    const text = env[variable];
-    if (text === undefined || text.trim() === "") return DEFAULT_STAGING_SETTINGS[field];
-    const value = /^[0-9]{1,11}$/.test(text.trim()) ? Number(text.trim()) : Number.NaN;
-    if (!(value >= min && value <= max)) throw new ConfigError(`${variable}: ${renderValue(text)} must be a whole number from ${min} to ${max}`);
-    return value;
-  };
+  const read = (field: keyof StagingSettings) => wholeNumberSetting(env, RANGES[field], DEFAULT_STAGING_SETTINGS[field]);
   return { multipartThresholdBytes: read("multipartThresholdBytes"), partBytes: read("partBytes"), partConcurrency: read("partConcurrency") };
 }
 
