@@ -14,6 +14,8 @@ import { TerraformStack } from "cdktf";
 import { JarPackageGroup, ResourceType } from "../../lib";
 import { officialObsClient, OfficialResult } from "../support/official-obs-client";
 import { runCli } from "../runtime/support/run-cli";
+import { silentProgress } from "../../lib/runtime/progress";
+import { openSession } from "../../lib/runtime/session";
 import { expectSuccess, TerraformSession } from "./support/session";
 import { obsPath } from "./support/stacks";
 import { describeForEachResourceType } from "./support/resource-types";
@@ -128,6 +130,28 @@ describeForEachResourceType("local files staged into OBS under real terraform", 
     const etl = session.emulator.groups().find((g) => g.group === "etl")!.packages.find((p) => p.name === "etl-1.4.2.jar")!;
     expect(etl.path).toBe(`${STAGING}${hashes.small}/etl-1.4.2.jar`);
     hashes.old = before;
+  });
+
+  test("3b. an object and its package deleted behind Terraform's back: diff reports the drift, --repair stages the object again and converges the group", async () => {
+    const key = keyOf("etl-1.4.2.jar", hashes.small);
+    check(await obs.deleteObject({ Bucket: BUCKET, Key: key }), `DELETE ${key}`);
+    // What a person does in the DLI console: a signed request of their own.
+    const console = await openSession({ region: "cn-north-4", env: { ...session.emulator.env }, progress: silentProgress });
+    try {
+      await console.client.deletePackage("etl-1.4.2.jar", "etl");
+    } finally {
+      await console.close();
+    }
+    const env = session.env();
+    const drift = await runCli(["diff", session.stackDir], env);
+    expect(drift.code).toBe(2);
+    expect(drift.stdout).toMatch(/^etl \(jar, cn-north-4\) .*DRIFT — missing: etl-1\.4\.2\.jar$/m);
+    const repaired = await runCli(["diff", session.stackDir, "--repair"], env);
+    expect(repaired.code).toBe(0);
+    expect(repaired.stderr).toMatch(/diff --repair jar group=etl: staging etl-1\.4\.2\.jar: .*read back: same size and SHA-256/);
+    expect(await readBack(key)).toEqual({ sha256: hashes.small, size: 3 * MB + 17 });
+    expect(session.live("etl")).toEqual(["common-udf.jar:READY", "deps-1.0.0.jar:READY", "etl-1.4.2.jar:READY"]);
+    expect((await runCli(["diff", session.stackDir], env)).code).toBe(0);
   });
 
   test("4. destroy: the group is deleted, the staged objects are kept", async () => {

@@ -5,7 +5,7 @@
  * `--repair` converges each drifted or missing group with upload-group's own core; orphans are
  * reported with the command to delete them, never deleted here.
  */
-import { relative, sep } from "node:path";
+import { dirname, relative, sep } from "node:path";
 import { boundedLine, listNames } from "../../contract/bounded-text";
 import { EXIT_CODES } from "../../contract/spec";
 import { DeclaredGroup, declaredGroups, synthFiles } from "../declared-groups";
@@ -16,7 +16,7 @@ import { ConfigError, oneLine } from "../errors";
 import { findOrphans, Orphan } from "../orphans";
 import { createProgress, silentProgress } from "../progress";
 import { openSession, Session } from "../session";
-import { convergeGroupToSpec } from "./upload-group";
+import { stageFilesAndConverge } from "./upload-group";
 
 export const DIFF_HELP = `Usage: dli-packages diff <synth dir> [--json] [--repair] [--orphans [--prefix P]]
 
@@ -103,11 +103,12 @@ async function openScope(env: NodeJS.ProcessEnv, region: string, specProjectId: 
   return { session, region, endpoint, live: await session.client.listGroups() };
 }
 
-/** upload-group's core, as is: a repaired group is verified exact and READY, or the repair failed. */
+/** upload-group, as is (staged files included): a repaired group is verified exact and READY, or the repair failed. */
 async function repair(declared: DeclaredGroup, env: NodeJS.ProcessEnv): Promise<RepairReport> {
   const { spec } = declared;
   try {
-    const result = await convergeGroupToSpec(spec, env, createProgress(`diff --repair ${spec.kind} group=${spec.group}`));
+    // Staged files are the stack's assets: their sources are relative to its directory.
+    const result = await stageFilesAndConverge(spec, env, createProgress(`diff --repair ${spec.kind} group=${spec.group}`), dirname(declared.file));
     return { result: "repaired", deleted: [...result.deleted], error: null };
   } catch (error) {
     return { result: "failed", deleted: [], error: oneLine(error instanceof Error ? error.message : String(error)) };

@@ -51,11 +51,16 @@ export async function uploadGroup(env: NodeJS.ProcessEnv, progress?: Progress, c
   const parsed = specFromEnvironment(env);
   if (!parsed.ok) throw specProblemsError(parsed.problems);
   const spec = parsed.spec;
-  const log = progress ?? createProgress(`upload-group ${spec.kind} group=${spec.group}`);
-  if (!spec.files) {
-    await convergeGroupToSpec(spec, env, log);
-    return;
-  }
+  await stageFilesAndConverge(spec, env, progress ?? createProgress(`upload-group ${spec.kind} group=${spec.group}`), cwd);
+}
+
+/**
+ * The spec's staged files made present in OBS (resolved against `cwd`, the stack directory),
+ * then {@link convergeGroupToSpec}. Also what `diff --repair` runs, so a repair re-stages an
+ * object deleted behind Terraform's back instead of registering a missing one.
+ */
+export async function stageFilesAndConverge(spec: PackageGroupSpec, env: NodeJS.ProcessEnv, log: Progress, cwd: string): Promise<ConvergeResult> {
+  if (!spec.files) return convergeGroupToSpec(spec, env, log);
   // Everything about staging is checked before any request: credentials OBS accepts, the
   // endpoint override, the settings, and every local file.
   if (credentialsFromEnvironment(env).kind === "token") throw new ConfigError(OBS_NEEDS_AKSK);
@@ -63,7 +68,7 @@ export async function uploadGroup(env: NodeJS.ProcessEnv, progress?: Progress, c
   const settings = stagingSettingsFromEnvironment(env);
   const prepared = await prepareStagedFiles(spec.files, cwd, settings, override);
   try {
-    await convergeGroupToSpec(spec, env, log, async (session) => {
+    return await convergeGroupToSpec(spec, env, log, async (session) => {
       const retries = createRetryDigest(log);
       const client = new ObsClient(session.transport, session.credentials, retries.listener);
       await stageFiles(prepared, client, settings, log, retries);
