@@ -3,7 +3,8 @@
  * the XML reader, the gc inventory and its duration, the progress meter's bounds.
  */
 import { obsBucketAddress, obsBucketPath, obsObjectPath } from "../../lib/runtime/obs/obs-address";
-import { xmlBlocks, xmlEscape, xmlText } from "../../lib/runtime/obs/obs-xml";
+import { xmlEscape } from "../../lib/contract/xml-text";
+import { xmlBlocks, xmlText } from "../../lib/runtime/obs/obs-xml";
 import { parseDuration, stagingInventory } from "../../lib/runtime/obs/staging-inventory";
 import { DEFAULT_STAGING_SETTINGS, partBytesFor, stagingSettingsFromEnvironment } from "../../lib/runtime/obs/staging-settings";
 import { createUploadMeter, formatBytes } from "../../lib/runtime/obs/upload-progress";

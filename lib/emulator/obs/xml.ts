@@ -4,17 +4,13 @@
  * `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` and the 2015-06-30 namespace on the
  * root element (OBS API reference, e.g. obs_04_0022 "Listing Objects in a Bucket", response syntax).
  */
+import { xmlDecodeEntities, xmlEscape } from "../../contract/xml-text";
 
 /** The namespace of OBS response documents. */
 export const OBS_XML_NAMESPACE = "http://obs.myhwclouds.com/doc/2015-06-30/";
 
 /** An element: `[name, text]`, `[name, children]`; `undefined` children are left out. */
 export type XmlNode = readonly [string, string | number | boolean | readonly (XmlNode | undefined)[]];
-
-/** Escape text for element content. */
-export function xmlEscape(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;");
-}
 
 function render(node: XmlNode): string {
   const [name, content] = node;
@@ -29,25 +25,6 @@ export function xmlDocument(root: XmlNode, namespaced = true): string {
   const body = render(root);
   const withNamespace = namespaced ? body.replace(`<${root[0]}>`, `<${root[0]} xmlns="${OBS_XML_NAMESPACE}">`) : body;
   return `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>${withNamespace}`;
-}
-
-function xmlUnescape(text: string): string {
-  return text.replace(/&(lt|gt|quot|apos|amp|#x[0-9a-fA-F]+|#[0-9]+);/g, (_, entity: string) => {
-    switch (entity) {
-      case "lt":
-        return "<";
-      case "gt":
-        return ">";
-      case "quot":
-        return '"';
-      case "apos":
-        return "'";
-      case "amp":
-        return "&";
-      default:
-        return String.fromCodePoint(entity[1] === "x" ? parseInt(entity.slice(2), 16) : parseInt(entity.slice(1), 10));
-    }
-  });
 }
 
 /** One `<Part>` of a CompleteMultipartUpload body, as sent. */
@@ -75,7 +52,7 @@ export function parseCompleteMultipartUpload(body: string): RequestedPart[] | un
     while (inner !== "") {
       const field = /^<(PartNumber|ETag)>([^<]*)<\/\1>\s*/.exec(inner);
       if (!field || fields.has(field[1])) return undefined;
-      fields.set(field[1], xmlUnescape(field[2]).trim());
+      fields.set(field[1], xmlDecodeEntities(field[2]).trim());
       inner = inner.slice(field[0].length);
     }
     const numberText = fields.get("PartNumber");

@@ -11,7 +11,8 @@ import { ApiError, ResponseShapeError } from "../errors";
 import { rfc3986Encode } from "../signer";
 import { HttpRequest, HttpResponse, RequestBody, RetryListener, Transport } from "../transport";
 import { obsBucketPath, obsObjectPath, ObsBucketAddress } from "./obs-address";
-import { xmlBlocks, xmlEscape, xmlText } from "./obs-xml";
+import { xmlEscape } from "../../contract/xml-text";
+import { xmlBlocks, xmlText } from "./obs-xml";
 
 /** What a HEAD of an object says. */
 export interface ObjectHead {
