@@ -12,7 +12,7 @@ import { RunningEmulator } from "../../lib/emulator";
 import { DliClient } from "../../lib/runtime/dli-client";
 import { silentProgress } from "../../lib/runtime/progress";
 import { openSession } from "../../lib/runtime/session";
-import { CANARY, CliResult, FAST_RETRIES, fullEnv, OBS, runCli, startTestEmulator } from "./support/run-cli";
+import { CANARY, CliResult, FAST_RETRIES, fullEnv, OBS, runCli, startTestEmulator, jarSpec as spec } from "./support/run-cli";
 
 /** A second project the emulator knows, for groups of two projects. */
 const OTHER_PROJECT = "0123456789abcdef0123456789abcdef";
@@ -29,16 +29,6 @@ beforeEach(() => {
   emulator.configure({ uploadSemantics: "overwrite", failPaths: [], readyDelayMs: 0, faults: {} });
 });
 
-const spec = (group: string, names: string[], extra: Partial<PackageGroupSpec> = {}): PackageGroupSpec => ({
-  schemaVersion: "1",
-  kind: "jar",
-  group,
-  paths: names.map(OBS),
-  region: "cn-north-4",
-  waitTimeoutSeconds: 60,
-  removalPolicy: "destroy",
-  ...extra,
-});
 
 const address = (group: string) => `null_resource.${group}_content_0A1B2C3D`;
 

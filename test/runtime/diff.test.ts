@@ -12,7 +12,7 @@ import { PackageGroupSpec, specToTriggers } from "../../lib/contract";
 import { RunningEmulator } from "../../lib/emulator";
 import { silentProgress } from "../../lib/runtime/progress";
 import { openSession } from "../../lib/runtime/session";
-import { fullEnv, groupsOf, OBS, runCli, startTestEmulator } from "./support/run-cli";
+import { fullEnv, groupsOf, OBS, runCli, startTestEmulator, jarSpec as spec } from "./support/run-cli";
 
 const SCHEMA = JSON.parse(readFileSync(join(__dirname, "..", "..", "schemas", "diff-report.schema.json"), "utf8"));
 const validate = new Ajv({ allErrors: true, strict: true }).compile(SCHEMA);
@@ -32,15 +32,6 @@ beforeEach(() => {
   emulator.configure({ uploadSemantics: "overwrite", failPaths: [] });
 });
 
-const spec = (group: string, names: string[]): PackageGroupSpec => ({
-  schemaVersion: "1",
-  kind: "jar",
-  group,
-  paths: names.map(OBS),
-  region: "cn-north-4",
-  waitTimeoutSeconds: 60,
-  removalPolicy: "destroy",
-});
 
 /** What the constructs synthesize: a content resource whose triggers hold the spec strings. */
 function synth(stack: string, specs: PackageGroupSpec[]): string {

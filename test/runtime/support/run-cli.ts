@@ -8,7 +8,7 @@ import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { RunningEmulator, startEmulator, EmulatorOptions } from "../../../lib/emulator";
-import { SPEC_ENV } from "../../../lib/contract";
+import { PackageGroupSpec, SPEC_ENV } from "../../../lib/contract";
 
 export const BUNDLE = join(__dirname, "..", "..", "..", "dist", "runtime", "dli-packages.js");
 
@@ -105,6 +105,18 @@ export function startTestEmulator(options: EmulatorOptions = {}): Promise<Runnin
 }
 
 export const OBS = (key: string) => `https://runtime-bucket.obs.cn-north-4.myhuaweicloud.com/${key}`;
+
+/** A validated jar-group spec whose packages are OBS(name) for each name, as a stack declares it. */
+export const jarSpec = (group: string, names: string[], extra: Partial<PackageGroupSpec> = {}): PackageGroupSpec => ({
+  schemaVersion: "1",
+  kind: "jar",
+  group,
+  paths: names.map(OBS),
+  region: "cn-north-4",
+  waitTimeoutSeconds: 60,
+  removalPolicy: "destroy",
+  ...extra,
+});
 
 export interface SpecInput {
   readonly kind?: string;
